@@ -1,0 +1,107 @@
+"""The one settings class. Read from the environment (and `.env`), never at import time."""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_JWT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused in production mode
+DEV_ADMIN_PASSWORD = "admin-password-change-me"  # noqa: S105 - refused in production mode
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+
+    # Where the embedded stack keeps its state (PostgreSQL, Redis, Temporal sqlite, media).
+    data_dir: Path = REPO_ROOT / ".data"
+
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5433/talentsync"
+    redis_url: str = "redis://127.0.0.1:6380/0"
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_ui_url: str = "http://127.0.0.1:8233"
+    task_queue_prefix: str = ""
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:5173", "http://localhost:5173"])
+    frontend_dist: Path = REPO_ROOT / "frontend" / "dist"
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_ttl_minutes: int = 60 * 12
+    first_admin_email: str = "admin@talentsync.local"
+    first_admin_password: SecretStr = SecretStr(DEV_ADMIN_PASSWORD)
+
+    # Abuse limits.
+    login_rate_limit: str = "10/minute"
+    upload_rate_limit: str = "30/minute"
+    max_resume_bytes: int = 5 * 1024 * 1024
+    max_audio_bytes: int = 25 * 1024 * 1024
+    max_audio_seconds: float = 300.0
+    max_answer_chars: int = 20_000
+
+    # Interview shape.
+    default_max_questions: int = 8
+    max_followups_per_question: int = 1
+    followup_min_similarity: float = 0.35
+    session_idle_timeout_minutes: int = 60
+
+    pack_dirs: list[Path] = Field(default_factory=list)
+    embedding_model_path: str | None = None
+    whisper_model_path: str | None = None
+
+    # Cloud backends: used only when configured; offline defaults otherwise.
+    pinecone_api_key: SecretStr | None = None
+    pinecone_host: str | None = None
+    assemblyai_api_key: SecretStr | None = None
+    assemblyai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def sync_database_url(self) -> str:
+        return self.database_url
+
+    def task_queue(self, role: str) -> str:
+        return f"{self.task_queue_prefix}{role}"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production":
+            if self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
+                raise ValueError("JWT_SECRET must be set in production")
+            if self.first_admin_password.get_secret_value() == DEV_ADMIN_PASSWORD:
+                raise ValueError("FIRST_ADMIN_PASSWORD must be set in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Configure logging once per process; structured fields travel in `extra`."""
+    root = logging.getLogger()
+    if getattr(root, "_talentsync_configured", False):
+        return
+    logging.basicConfig(
+        level=(level or os.environ.get("LOG_LEVEL") or "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    root._talentsync_configured = True  # type: ignore[attr-defined]
