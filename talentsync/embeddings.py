@@ -61,7 +61,7 @@ class SentenceTransformerEmbedder:
         path = Path(model_path) if model_path else bundled_minilm_path()
         log.info("loading sentence-transformers model", extra={"path": str(path)})
         self._model = SentenceTransformer(str(path), device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension() or EMBEDDING_DIM)
+        self.dim = int(self._model.get_embedding_dimension() or EMBEDDING_DIM)
         # torch inference is not re-entrant-safe under heavy thread use; serialise calls.
         self._lock = threading.Lock()
 

@@ -1,0 +1,236 @@
+"""`ml` queue: embeddings, follow-up retrieval, scoring, percentiles, question-bank sync."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.session import session_question_id, upsert_session_questions
+from talentsync.bank import embed_questions
+from talentsync.contracts import (
+    FinalizeSessionInput,
+    FinalizeSessionResult,
+    FindFollowUpInput,
+    FindFollowUpResult,
+    QueuedQuestion,
+    ScoreAnswerInput,
+    ScoreAnswerResult,
+    SyncQuestionInput,
+    SyncQuestionResult,
+)
+from talentsync.db.models import (
+    FollowUpTemplate,
+    InterviewSession,
+    Module,
+    Percentile,
+    Question,
+    Response,
+    Score,
+    SessionQuestion,
+)
+from talentsync.embeddings import Embedder
+from talentsync.events import EventPublisher
+from talentsync.llm.feedback import FollowUpRefiner
+from talentsync.scoring import QuestionForScoring, score_answer
+from talentsync.vectors.base import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+def percentile_of(value: float, population: list[float]) -> float | None:
+    """Share of the population below `value`, counting ties as half (the midpoint definition)."""
+    if not population:
+        return None
+    below = sum(1 for p in population if p < value)
+    ties = sum(1 for p in population if p == value)
+    return round(100.0 * (below + 0.5 * ties) / len(population), 1)
+
+
+class MLActivities:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        embedder: Embedder,
+        store: VectorStore,
+        refiner: FollowUpRefiner,
+        events: EventPublisher,
+    ) -> None:
+        self._factory = factory
+        self._embedder = embedder
+        self._store = store
+        self._refiner = refiner
+        self._events = events
+
+    @activity.defn(name="find_follow_up")
+    def find_follow_up(self, inp: FindFollowUpInput) -> FindFollowUpResult:
+        parent = inp.parent
+        if parent.bank_question_id is None or not inp.answer_text.strip():
+            return FindFollowUpResult(question=None)
+        t0 = time.perf_counter()
+        vector = self._embedder.embed([inp.answer_text[:4000]])[0]
+        t1 = time.perf_counter()
+        matches = self._store.query(
+            "followups", vector.tolist(), top_k=5,
+            where={"question_id": parent.bank_question_id, "domain": inp.domain},
+        )
+        t2 = time.perf_counter()
+        timings = {"embed_ms": (t1 - t0) * 1000, "search_ms": (t2 - t1) * 1000}
+        excluded = set(inp.exclude_template_ids)
+        best = next((m for m in matches if int(m.metadata.get("template_id", -1)) not in excluded), None)
+        if best is None or best.score < inp.min_similarity:
+            # Nothing relevant enough: moving on beats asking a follow-up that ignores the answer.
+            return FindFollowUpResult(question=None, similarity=best.score if best else None, **timings)
+        template_id = int(best.metadata["template_id"])
+        with self._factory() as db, db.begin():
+            template = db.get(FollowUpTemplate, template_id)
+            if template is None:  # vector outlived its row
+                return FindFollowUpResult(question=None, **timings)
+            text = template.text
+            refined = self._refiner.refine(parent.text, inp.answer_text, text)
+            if refined:
+                text = refined
+            sq_id = session_question_id(inp.session_id, f"fu:{template_id}:{parent.id}")
+            upsert_session_questions(
+                db,
+                [
+                    {
+                        "id": sq_id, "session_id": uuid.UUID(inp.session_id), "kind": "follow_up",
+                        "question_id": parent.bank_question_id, "follow_up_template_id": template_id,
+                        "parent_id": uuid.UUID(parent.id), "percentile_key": f"fu:{template_id}",
+                        "text": text, "category": parent.category, "ideal_answer": "",
+                        "key_points": list(template.key_points), "keywords": [], "seed_order": 10_000,
+                    }
+                ],
+            )
+        question = QueuedQuestion(
+            id=str(sq_id), text=text, kind="follow_up", category=parent.category,
+            bank_question_id=None, parent_id=parent.id,
+        )
+        return FindFollowUpResult(question=question, similarity=best.score, template_id=template_id, **timings)
+
+    @activity.defn(name="score_answer")
+    def score_answer(self, inp: ScoreAnswerInput) -> ScoreAnswerResult:
+        with self._factory() as db:
+            row = db.execute(
+                select(Response, SessionQuestion)
+                .join(SessionQuestion, Response.session_question_id == SessionQuestion.id)
+                .where(Response.id == uuid.UUID(inp.response_id))
+            ).one_or_none()
+            if row is None:
+                raise ApplicationError(f"response {inp.response_id} not found", non_retryable=True)
+            response, sq = row
+            question = QuestionForScoring(
+                text=sq.text, category=sq.category, kind=sq.kind, ideal_answer=sq.ideal_answer,
+                key_points=list(sq.key_points or []), keywords=list(sq.keywords or []),
+            )
+            answer_text, pkey = response.text, sq.percentile_key
+        result = score_answer(question, answer_text, self._embedder)
+        values = {
+            "response_id": uuid.UUID(inp.response_id), "percentile_key": pkey, "overall": result.overall,
+            "dimensions": {k: v.model_dump() for k, v in result.dimensions.items()},
+            "key_points": [k.model_dump() for k in result.key_points], "word_count": result.word_count,
+            "scorer_version": result.scorer_version,
+        }
+        with self._factory() as db, db.begin():
+            stmt = insert(Score).values(**values)
+            # Scoring is deterministic; a retry rewrites the same numbers.
+            db.execute(stmt.on_conflict_do_update(index_elements=["response_id"], set_=values))
+        self._events.publish(inp.session_id, "scoring", {"response_id": inp.response_id, "overall": result.overall})
+        return ScoreAnswerResult(response_id=inp.response_id, overall=result.overall)
+
+    @activity.defn(name="finalize_session")
+    def finalize_session(self, inp: FinalizeSessionInput) -> FinalizeSessionResult:
+        sid = uuid.UUID(inp.session_id)
+        with self._factory() as db, db.begin():
+            sess = db.get(InterviewSession, sid)
+            if sess is None:
+                raise ApplicationError(f"session {inp.session_id} not found", non_retryable=True)
+            rows = db.execute(
+                select(Response.id, Response.created_at, Score.overall, Score.percentile_key)
+                .join(Score, Score.response_id == Response.id)
+                .where(Response.session_id == sid)
+            ).all()
+            percentile_rows = []
+            for r in rows:
+                # Rank against every earlier answer to the same question in other sessions.
+                population = list(
+                    db.scalars(
+                        select(Score.overall)
+                        .join(Response, Response.id == Score.response_id)
+                        .where(
+                            Score.percentile_key == r.percentile_key,
+                            Response.session_id != sid,
+                            Response.created_at < r.created_at,
+                        )
+                    )
+                )
+                percentile_rows.append(
+                    {"session_id": sid, "scope": "answer", "subject_key": str(r.id),
+                     "value": percentile_of(r.overall, population), "population": len(population)}
+                )
+            overall = round(sum(r.overall for r in rows) / len(rows), 1) if rows else None
+            session_pct = None
+            if overall is not None:
+                others = list(
+                    db.scalars(
+                        select(InterviewSession.overall_score).where(
+                            and_(
+                                InterviewSession.module_id == sess.module_id,
+                                InterviewSession.id != sid,
+                                InterviewSession.overall_score.is_not(None),
+                                InterviewSession.created_at < sess.created_at,
+                            )
+                        )
+                    )
+                )
+                session_pct = percentile_of(overall, [float(o) for o in others if o is not None])
+                percentile_rows.append(
+                    {"session_id": sid, "scope": "session", "subject_key": "session",
+                     "value": session_pct, "population": len(others)}
+                )
+            for pr in percentile_rows:
+                stmt = insert(Percentile).values(**pr)
+                db.execute(
+                    stmt.on_conflict_do_update(
+                        constraint="uq_percentiles_subject",
+                        set_={"value": stmt.excluded.value, "population": stmt.excluded.population},
+                    )
+                )
+            sess.overall_score = overall
+        return FinalizeSessionResult(overall=overall, percentile=session_pct, answered=len(rows))
+
+    @activity.defn(name="sync_question_vectors")
+    def sync_question_vectors(self, inp: SyncQuestionInput) -> SyncQuestionResult:
+        with self._factory() as db:
+            q = db.get(Question, inp.question_id)
+            if q is None:
+                raise ApplicationError(f"question {inp.question_id} not found", non_retryable=True)
+            module = db.get(Module, q.module_id)
+            assert module is not None
+            # Drop vectors of templates that no longer exist before upserting the current ones.
+            live = {f"fu-{t.id}" for t in q.follow_ups}
+            stale = [
+                m.id for m in self._store.query(
+                    "followups", [0.0] * (self._embedder.dim - 1) + [1.0], top_k=100,
+                    where={"question_id": q.id},
+                ) if m.id not in live
+            ]
+            self._store.delete("followups", stale)
+            n = embed_questions([(q, module.domain, module.slug)], self._store, self._embedder)
+        return SyncQuestionResult(upserted=n)
+
+
+def count_scored(db: Session, session_id: uuid.UUID) -> int:
+    return int(
+        db.scalar(
+            select(func.count()).select_from(Score).join(Response).where(Response.session_id == session_id)
+        )
+        or 0
+    )

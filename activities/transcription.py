@@ -1,0 +1,46 @@
+"""`transcription` queue: decode + speech-to-text with heartbeats, then delivery analytics."""
+
+from __future__ import annotations
+
+import logging
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from talentsync.contracts import TranscribeInput, TranscribeResult
+from talentsync.events import EventPublisher
+from talentsync.media import MediaStore
+from talentsync.speech.audio import AudioError, decode_audio
+from talentsync.speech.delivery import analyse_delivery
+from talentsync.speech.engine import SpeechEngine
+
+log = logging.getLogger(__name__)
+
+
+class TranscriptionActivities:
+    def __init__(self, engine: SpeechEngine, media: MediaStore, events: EventPublisher, max_seconds: float) -> None:
+        self._engine = engine
+        self._media = media
+        self._events = events
+        self._max_seconds = max_seconds
+
+    @activity.defn(name="transcribe_audio")
+    def transcribe_audio(self, inp: TranscribeInput) -> TranscribeResult:
+        self._events.publish(inp.session_id, "transcribing", {"progress": 0.0})
+        try:
+            audio = decode_audio(self._media.path(inp.audio_key), max_seconds=self._max_seconds)
+        except AudioError as err:
+            raise ApplicationError(err.detail, type="AudioError", non_retryable=True) from err
+
+        def progress(fraction: float) -> None:
+            # Heartbeats keep a long transcription alive and let a dead worker's task move on fast.
+            activity.heartbeat(fraction)
+            self._events.publish(inp.session_id, "transcribing", {"progress": round(fraction, 3)})
+
+        transcript = self._engine.transcribe(audio, on_progress=progress)
+        delivery = analyse_delivery(transcript).model_dump() if not transcript.no_speech else None
+        self._events.publish(inp.session_id, "transcript", {"text": transcript.text})
+        return TranscribeResult(
+            text=transcript.text, words=[w.model_dump() for w in transcript.words], duration_s=transcript.duration_s,
+            no_speech=transcript.no_speech, engine=transcript.engine, delivery=delivery,
+        )

@@ -1,0 +1,161 @@
+"""Modules and the question bank. Writes start the embedding-sync workflow."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select, text
+from temporalio.common import WorkflowIDConflictPolicy
+
+from api.deps import CurrentUser, QuestionWriter, SessionDep, SettingsDep, TemporalDep
+from talentsync.contracts import SyncQuestionInput, TaskQueues
+from talentsync.db.models import FollowUpTemplate, Module, Question
+from workflows.question_sync import QuestionSyncWorkflow
+
+router = APIRouter(tags=["question bank"])
+
+CATEGORIES = ("behavioral", "technical", "system_design", "product", "ml")
+
+
+class ModuleOut(BaseModel):
+    id: int
+    slug: str
+    name: str
+    domain: str
+    description: str
+    question_count: int
+
+
+class FollowUpIn(BaseModel):
+    text: str = Field(min_length=5, max_length=1000)
+    trigger: str = Field(default="", max_length=1000)
+    key_points: list[str] = Field(default_factory=list, max_length=10)
+
+
+class QuestionIn(BaseModel):
+    module_id: int
+    text: str = Field(min_length=10, max_length=2000)
+    category: str = Field(pattern="^(" + "|".join(CATEGORIES) + ")$")
+    difficulty: int = Field(default=2, ge=1, le=3)
+    ideal_answer: str = Field(default="", max_length=5000)
+    key_points: list[str] = Field(default_factory=list, max_length=12)
+    keywords: list[str] = Field(default_factory=list, max_length=30)
+    follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=10)
+
+
+class QuestionOut(BaseModel):
+    id: int
+    module_id: int
+    slug: str
+    text: str
+    category: str
+    difficulty: int
+    ideal_answer: str | None = None
+    key_points: list[str] | None = None
+    keywords: list[str] | None = None
+    follow_ups: list[FollowUpIn] | None = None
+
+
+def question_out(q: Question, full: bool) -> QuestionOut:
+    out = QuestionOut(id=q.id, module_id=q.module_id, slug=q.slug, text=q.text, category=q.category,
+                      difficulty=q.difficulty)
+    if full:  # ideal answers stay hidden from candidates: they are what answers are scored against
+        out.ideal_answer, out.key_points, out.keywords = q.ideal_answer, list(q.key_points), list(q.keywords)
+        out.follow_ups = [FollowUpIn(text=t.text, trigger=t.trigger, key_points=list(t.key_points)) for t in q.follow_ups]
+    return out
+
+
+@router.get("/modules", response_model=list[ModuleOut])
+def list_modules(db: SessionDep, user: CurrentUser) -> list[ModuleOut]:
+    counts = dict(
+        db.execute(select(Question.module_id, func.count()).where(Question.is_active).group_by(Question.module_id)).all()
+    )
+    return [
+        ModuleOut(id=m.id, slug=m.slug, name=m.name, domain=m.domain, description=m.description,
+                  question_count=int(counts.get(m.id, 0)))
+        for m in db.scalars(select(Module).order_by(Module.name))
+    ]
+
+
+@router.get("/modules/{module_id}/questions", response_model=list[QuestionOut])
+def module_questions(module_id: int, db: SessionDep, user: CurrentUser) -> list[QuestionOut]:
+    if db.get(Module, module_id) is None:
+        raise HTTPException(404, "No such module.")
+    full = "questions:write" in user.permission_codes
+    qs = db.scalars(select(Question).where(Question.module_id == module_id, Question.is_active).order_by(Question.position))
+    return [question_out(q, full) for q in qs]
+
+
+@router.get("/questions/search", response_model=list[QuestionOut])
+def search_questions(
+    db: SessionDep, user: CurrentUser, q: str = Query(min_length=2, max_length=200), limit: int = Query(20, ge=1, le=100)
+) -> list[QuestionOut]:
+    tsq = func.websearch_to_tsquery("english", q)
+    rows = db.scalars(
+        select(Question).where(Question.is_active, Question.search.op("@@")(tsq))
+        .order_by(func.ts_rank(Question.search, tsq).desc()).limit(limit)
+    )
+    full = "questions:write" in user.permission_codes
+    return [question_out(row, full) for row in rows]
+
+
+async def _start_sync(temporal: TemporalDep, settings: SettingsDep, question: Question) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    await temporal.start_workflow(
+        QuestionSyncWorkflow.run,
+        SyncQuestionInput(question_id=question.id, queues=TaskQueues.with_prefix(settings.task_queue_prefix)),
+        id=f"question-sync-{question.id}-{stamp}",
+        task_queue=settings.task_queue("interview"),
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+
+
+def _apply(db: SessionDep, q: Question, body: QuestionIn) -> None:
+    q.text, q.category, q.difficulty = body.text.strip(), body.category, body.difficulty
+    q.ideal_answer, q.key_points, q.keywords = body.ideal_answer.strip(), body.key_points, body.keywords
+    for old in list(q.follow_ups):
+        db.delete(old)
+    db.flush()
+    for i, fu in enumerate(body.follow_ups):
+        db.add(FollowUpTemplate(question_id=q.id, slug=f"{q.slug}-fu-custom-{i}-{q.id}", text=fu.text,
+                                trigger=fu.trigger, key_points=fu.key_points, source="staff"))
+
+
+@router.post("/questions", status_code=201, response_model=QuestionOut)
+async def create_question(
+    body: QuestionIn, db: SessionDep, user: QuestionWriter, temporal: TemporalDep, settings: SettingsDep
+) -> QuestionOut:
+    module = db.get(Module, body.module_id)
+    if module is None:
+        raise HTTPException(404, "No such module.")
+    next_pos = db.scalar(select(func.coalesce(func.max(Question.position), -1) + 1).where(Question.module_id == module.id))
+    slug_seed = db.scalar(text("SELECT nextval(pg_get_serial_sequence('questions', 'id'))"))
+    q = Question(id=slug_seed, module_id=module.id, slug=f"{module.slug}-custom-{slug_seed}", text=body.text,
+                 category=body.category, position=next_pos or 0)
+    db.add(q)
+    db.flush()
+    _apply(db, q, body)
+    db.commit()
+    db.refresh(q)
+    await _start_sync(temporal, settings, q)
+    return question_out(q, True)
+
+
+@router.put("/questions/{question_id}", response_model=QuestionOut)
+async def update_question(
+    question_id: int, body: QuestionIn, db: SessionDep, user: QuestionWriter, temporal: TemporalDep,
+    settings: SettingsDep,
+) -> QuestionOut:
+    q = db.get(Question, question_id)
+    if q is None:
+        raise HTTPException(404, "No such question.")
+    if body.module_id != q.module_id and db.get(Module, body.module_id) is None:
+        raise HTTPException(404, "No such module.")
+    q.module_id = body.module_id
+    _apply(db, q, body)
+    db.commit()
+    db.refresh(q)
+    await _start_sync(temporal, settings, q)
+    return question_out(q, True)

@@ -1,0 +1,3 @@
+from devstack.up import main
+
+raise SystemExit(main())

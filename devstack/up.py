@@ -1,0 +1,206 @@
+"""`make up`: start and supervise the whole product on embedded defaults.
+
+PostgreSQL+pgvector, Redis, the Temporal dev server (Web UI), migrations, seed content, the worker and
+the API serving the web app — all on 127.0.0.1. DATABASE_URL / REDIS_URL / TEMPORAL_ADDRESS in the
+environment point at external services instead. Ctrl-C stops everything in reverse order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from devstack.services import (
+    HOST,
+    ManagedProcess,
+    ServiceError,
+    ensure_database,
+    postgres_service,
+    redis_service,
+    require_free_port,
+    tail,
+    tcp_ready,
+    temporal_service,
+)
+from talentsync.config import REPO_ROOT
+
+BOLD, GREEN, RED, DIM, RESET = ("\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("",) * 5
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Supervisor:
+    def __init__(self) -> None:
+        self.data_dir = Path(os.environ.get("DATA_DIR", REPO_ROOT / ".data")).resolve()
+        self.log_dir = self.data_dir / "logs"
+        self.started: list[ManagedProcess] = []
+        self.apps: list[ManagedProcess] = []
+        self.step_no = 0
+        self.total_steps = 7
+        self.stopping = False
+
+    def step(self, text: str) -> float:
+        self.step_no += 1
+        print(f"{BOLD}[{self.step_no}/{self.total_steps}]{RESET} {text}…", end=" ", flush=True)
+        return time.monotonic()
+
+    def done(self, t0: float, note: str = "") -> None:
+        print(f"{GREEN}ok{RESET} {DIM}({time.monotonic() - t0:.1f}s){note and ' ' + note}{RESET}", flush=True)
+
+    def start(self, proc: ManagedProcess) -> None:
+        proc.start()
+        self.started.append(proc)
+
+    def run(self) -> int:
+        env: dict[str, str] = {"DATA_DIR": str(self.data_dir)}
+        pg_port, redis_port = _port("TALENTSYNC_PG_PORT", 5433), _port("TALENTSYNC_REDIS_PORT", 6380)
+        temporal_port, ui_port = _port("TALENTSYNC_TEMPORAL_PORT", 7233), _port("TALENTSYNC_TEMPORAL_UI_PORT", 8233)
+        api_port = _port("API_PORT", 8000)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+        t0 = self.step("PostgreSQL with pgvector")
+        if os.environ.get("DATABASE_URL"):
+            env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+            self.done(t0, "(external, from DATABASE_URL)")
+        else:
+            require_free_port(pg_port, "PostgreSQL", "TALENTSYNC_PG_PORT")
+            self.start(postgres_service(self.data_dir, pg_port, self.log_dir))
+            ensure_database(f"postgresql://postgres@{HOST}:{pg_port}/postgres", "talentsync")
+            env["DATABASE_URL"] = f"postgresql+psycopg://postgres@{HOST}:{pg_port}/talentsync"
+            self.done(t0, f"{HOST}:{pg_port}")
+
+        t0 = self.step("Redis")
+        if os.environ.get("REDIS_URL"):
+            env["REDIS_URL"] = os.environ["REDIS_URL"]
+            self.done(t0, "(external, from REDIS_URL)")
+        else:
+            require_free_port(redis_port, "Redis", "TALENTSYNC_REDIS_PORT")
+            self.start(redis_service(self.data_dir, redis_port, self.log_dir))
+            env["REDIS_URL"] = f"redis://{HOST}:{redis_port}/0"
+            self.done(t0, f"{HOST}:{redis_port}")
+
+        t0 = self.step("Temporal dev server + Web UI")
+        if os.environ.get("TEMPORAL_ADDRESS"):
+            env["TEMPORAL_ADDRESS"] = os.environ["TEMPORAL_ADDRESS"]
+            self.done(t0, "(external, from TEMPORAL_ADDRESS)")
+        else:
+            require_free_port(temporal_port, "Temporal", "TALENTSYNC_TEMPORAL_PORT")
+            require_free_port(ui_port, "the Temporal Web UI", "TALENTSYNC_TEMPORAL_UI_PORT")
+            self.start(temporal_service(self.data_dir, temporal_port, ui_port, self.log_dir))
+            env["TEMPORAL_ADDRESS"] = f"{HOST}:{temporal_port}"
+            env["TEMPORAL_UI_URL"] = f"http://{HOST}:{ui_port}"
+            self.done(t0, f"{HOST}:{temporal_port}")
+        os.environ.update(env)
+
+        from talentsync.config import Settings
+        from talentsync.seed import migrate, seed
+
+        settings = Settings()
+        t0 = self.step("Database migrations (alembic upgrade head)")
+        migrate(settings.database_url)
+        self.done(t0)
+
+        t0 = self.step("Seed content: roles, first admin, question packs and their embeddings")
+        stats = seed(settings)
+        self.done(t0, f"{stats.get('packs', 0)} packs, {stats.get('vectors', 0)} vectors embedded")
+
+        t0 = self.step("Worker (task queues interview, transcription, ml, feedback)")
+        python = sys.executable
+        worker = ManagedProcess(
+            "worker", [python, str(REPO_ROOT / "worker.py")], lambda: self._worker_ready(), self.log_dir / "worker.log",
+            env=env, cwd=REPO_ROOT, startup_timeout=180,
+        )
+        self.start(worker)
+        self.apps.append(worker)
+        self.done(t0)
+
+        t0 = self.step("API + web app")
+        require_free_port(api_port, "the API", "API_PORT")
+        api = ManagedProcess(
+            "API",
+            [python, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", HOST, "--port", str(api_port),
+             "--no-access-log"],
+            lambda: tcp_ready(api_port), self.log_dir / "api.log", env=env, cwd=REPO_ROOT, startup_timeout=120,
+        )
+        self.start(api)
+        self.apps.append(api)
+        self.done(t0)
+
+        ui = env.get("TEMPORAL_UI_URL", settings.temporal_ui_url)
+        print(
+            f"\n{BOLD}TalentSync is running.{RESET}\n"
+            f"  Web app          http://{HOST}:{api_port}\n"
+            f"  API docs         http://{HOST}:{api_port}/api/docs\n"
+            f"  Temporal Web UI  {ui}\n"
+            f"  Admin sign-in    {settings.first_admin_email} (password: FIRST_ADMIN_PASSWORD)\n"
+            f"  Data             {self.data_dir}   Logs: {self.log_dir}\n"
+            f"Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        return self.supervise()
+
+    def _worker_ready(self) -> bool:
+        log = self.log_dir / "worker.log"
+        return log.exists() and "worker ready" in log.read_text(errors="replace")[-20000:]
+
+    def supervise(self) -> int:
+        restarts: dict[str, list[float]] = {}
+        while not self.stopping:
+            time.sleep(1)
+            for proc in self.started:
+                if proc.alive() or self.stopping:
+                    continue
+                if proc in self.apps:
+                    recent = [t for t in restarts.get(proc.name, []) if time.monotonic() - t < 60]
+                    if len(recent) >= 5:
+                        print(f"{RED}{proc.name} keeps crashing; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}")
+                        return 1
+                    print(f"{RED}{proc.name} exited; restarting (log: {proc.log_path}){RESET}", flush=True)
+                    restarts[proc.name] = [*recent, time.monotonic()]
+                    proc.start()
+                else:
+                    print(f"{RED}{proc.name} stopped unexpectedly; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}")
+                    return 1
+        return 0
+
+    def stop(self) -> None:
+        self.stopping = True
+        for proc in reversed(self.started):
+            if proc.alive():
+                print(f"stopping {proc.name}…", flush=True)
+            proc.stop()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING)
+    sup = Supervisor()
+
+    def on_signal(signum: int, frame: object) -> None:
+        sup.stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    code = 1
+    try:
+        code = sup.run()
+    except KeyboardInterrupt:
+        print("\nshutting down…", flush=True)
+        code = 0
+    except ServiceError as err:
+        print(f"\n{RED}{BOLD}Cannot start:{RESET} {err}", flush=True)
+    except Exception as err:
+        print(f"\n{RED}{BOLD}Start-up failed:{RESET} {type(err).__name__}: {err}", flush=True)
+        logging.getLogger(__name__).debug("start-up failure", exc_info=True)
+    finally:
+        sup.stop()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

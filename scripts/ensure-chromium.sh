@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The browser tests drive Debian's chromium with playwright-core (no browser download).
+set -euo pipefail
+if [ -x /usr/bin/chromium ]; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium' once." >&2
+  exit 1
+fi
+echo "==> installing chromium (Debian package) for the browser tests"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq chromium >/dev/null

@@ -1,0 +1,226 @@
+"""Pydantic inputs/outputs shared by workflows, activities and the API.
+
+One model per workflow, activity, signal and update so fields can be added compatibly. Only ids,
+keys and short texts travel through Temporal; bytes (audio, resumes) stay in the media store.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+QuestionKind = Literal["core", "resume", "follow_up"]
+SessionStatus = Literal["active", "scoring", "scoring_failed", "completed", "abandoned", "ended"]
+
+# Task queues, one per role (see ARCHITECTURE.md); prefixed by Settings.task_queue_prefix.
+QUEUE_INTERVIEW = "interview"
+QUEUE_TRANSCRIPTION = "transcription"
+QUEUE_ML = "ml"
+QUEUE_FEEDBACK = "feedback"
+ALL_QUEUES = (QUEUE_INTERVIEW, QUEUE_TRANSCRIPTION, QUEUE_ML, QUEUE_FEEDBACK)
+
+
+class QueuedQuestion(BaseModel):
+    id: str  # session_questions.id
+    text: str
+    kind: QuestionKind
+    category: str
+    bank_question_id: int | None = None  # for follow-up retrieval (templates hang off bank questions)
+    parent_id: str | None = None
+
+
+class AskedQuestion(BaseModel):
+    id: str
+    text: str
+    kind: QuestionKind
+    index: int
+
+
+class TaskQueues(BaseModel):
+    interview: str = QUEUE_INTERVIEW
+    transcription: str = QUEUE_TRANSCRIPTION
+    ml: str = QUEUE_ML
+    feedback: str = QUEUE_FEEDBACK
+
+    @classmethod
+    def with_prefix(cls, prefix: str) -> TaskQueues:
+        return cls(**{name: f"{prefix}{name}" for name in cls.model_fields})
+
+
+class SessionStartInput(BaseModel):
+    session_id: str
+    user_id: str
+    module_id: int
+    domain: str
+    resume_id: str | None = None
+    max_questions: int = 8
+    max_followups_per_question: int = 1
+    followup_min_similarity: float = 0.35
+    idle_timeout_seconds: int = 3600
+    max_answer_chars: int = 20_000
+    queues: TaskQueues = Field(default_factory=TaskQueues)
+
+
+class OpenSessionInput(BaseModel):
+    """Sent with update-with-start: returns the first (or, on a double-click, the current) question."""
+
+
+class SeedSessionInput(BaseModel):
+    session_id: str
+    module_id: int
+    resume_id: str | None = None
+    max_questions: int
+
+
+class SeedSessionResult(BaseModel):
+    questions: list[QueuedQuestion]
+
+
+class AnswerInput(BaseModel):
+    question_id: str
+    text: str | None = None
+    audio_key: str | None = None  # media-store key; the workflow transcribes it first
+    audio_filename: str | None = None
+
+
+class SkipInput(BaseModel):
+    question_id: str
+
+
+class EndInput(BaseModel):
+    reason: Literal["candidate", "staff", "idle"] = "candidate"
+
+
+class RetryScoringInput(BaseModel):
+    requested_by: str = "staff"
+
+
+class TranscriptOut(BaseModel):
+    text: str
+    no_speech: bool = False
+    duration_s: float = 0.0
+    engine: str = ""
+
+
+class AnswerResult(BaseModel):
+    status: SessionStatus
+    question: AskedQuestion | None
+    response_id: str | None = None
+    transcript: TranscriptOut | None = None
+
+
+class SessionState(BaseModel):
+    session_id: str
+    status: SessionStatus
+    question: AskedQuestion | None
+    asked: int
+    answered: int
+    skipped: int
+    max_questions: int
+    scored: int = 0
+    scoring_errors: list[str] = Field(default_factory=list)
+
+
+class RecordResponseInput(BaseModel):
+    session_id: str
+    session_question_id: str
+    text: str
+    source: Literal["text", "audio"] = "text"
+    audio_key: str | None = None
+    transcript: dict | None = None
+    attempt: int = 1
+
+
+class RecordResponseResult(BaseModel):
+    response_id: str
+
+
+class MarkAskedInput(BaseModel):
+    session_id: str
+    question: AskedQuestion
+
+
+class MarkSkippedInput(BaseModel):
+    session_id: str
+    session_question_id: str
+
+
+class SetStatusInput(BaseModel):
+    session_id: str
+    status: SessionStatus
+    detail: str | None = None
+
+
+class FindFollowUpInput(BaseModel):
+    session_id: str
+    parent: QueuedQuestion
+    answer_text: str
+    domain: str
+    exclude_template_ids: list[int] = Field(default_factory=list)
+    min_similarity: float = 0.35
+
+
+class FindFollowUpResult(BaseModel):
+    question: QueuedQuestion | None
+    similarity: float | None = None
+    template_id: int | None = None
+    embed_ms: float = 0.0
+    search_ms: float = 0.0
+
+
+class TranscribeInput(BaseModel):
+    session_id: str
+    audio_key: str
+
+
+class TranscribeResult(BaseModel):
+    text: str
+    words: list[dict]
+    duration_s: float
+    no_speech: bool
+    engine: str
+    delivery: dict | None = None
+
+
+class ScoreAnswerInput(BaseModel):
+    session_id: str
+    response_id: str
+
+
+class ScoreAnswerResult(BaseModel):
+    response_id: str
+    overall: float
+
+
+class FinalizeSessionInput(BaseModel):
+    session_id: str
+
+
+class FinalizeSessionResult(BaseModel):
+    overall: float | None
+    percentile: float | None
+    answered: int
+
+
+class WriteFeedbackInput(BaseModel):
+    session_id: str
+
+
+class ParseResumeInput(BaseModel):
+    resume_id: str
+    queues: TaskQueues = Field(default_factory=TaskQueues)
+
+
+class ParseResumeResult(BaseModel):
+    status: Literal["parsed", "failed"]
+    error: str | None = None
+
+
+class SyncQuestionInput(BaseModel):
+    question_id: int
+    queues: TaskQueues = Field(default_factory=TaskQueues)
+
+
+class SyncQuestionResult(BaseModel):
+    upserted: int

@@ -1,0 +1,62 @@
+"""Build the pluggable backends from Settings: offline defaults, cloud services when configured."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import Engine
+
+from talentsync.config import Settings
+from talentsync.embeddings import Embedder, default_embedder
+from talentsync.llm.feedback import FeedbackWriter, FollowUpRefiner, OfflineFeedbackWriter, OfflineFollowUpRefiner
+from talentsync.speech.engine import SpeechEngine
+from talentsync.vectors.base import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    return default_embedder(settings.embedding_model_path)
+
+
+def build_vector_store(settings: Settings, engine: Engine) -> VectorStore:
+    if settings.pinecone_api_key and settings.pinecone_host:
+        from talentsync.vectors.pinecone_store import PineconeVectorStore
+
+        log.info("vector store: Pinecone at %s", settings.pinecone_host)
+        return PineconeVectorStore.connect(settings.pinecone_api_key.get_secret_value(), settings.pinecone_host)
+    from talentsync.vectors.pgvector_store import PgVectorStore
+
+    return PgVectorStore(engine)
+
+
+def _openai_client(settings: Settings):  # type: ignore[no-untyped-def]
+    import openai
+
+    assert settings.openai_api_key is not None
+    return openai.OpenAI(
+        api_key=settings.openai_api_key.get_secret_value(), base_url=settings.openai_base_url, max_retries=2,
+        timeout=60,
+    )
+
+
+def build_feedback_writer(settings: Settings) -> FeedbackWriter:
+    if settings.openai_api_key:
+        from talentsync.llm.openai_writer import OpenAIFeedbackWriter
+
+        return OpenAIFeedbackWriter(_openai_client(settings), settings.openai_model)
+    return OfflineFeedbackWriter()
+
+
+def build_refiner(settings: Settings) -> FollowUpRefiner:
+    if settings.openai_api_key:
+        from talentsync.llm.openai_writer import OpenAIFollowUpRefiner
+
+        return OpenAIFollowUpRefiner(_openai_client(settings), settings.openai_model)
+    return OfflineFollowUpRefiner()
+
+
+def build_speech_engine(settings: Settings) -> SpeechEngine:
+    from talentsync.speech.whisper import FasterWhisperEngine
+
+    return FasterWhisperEngine(model_path=settings.whisper_model_path)

@@ -1,0 +1,69 @@
+"""Pydantic models for a parsed resume and the questions drawn from it.
+
+They are stored as JSONB (``sessions.parsed_resume_data``) and cross Temporal, so they hold
+plain strings and lists only.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Role(BaseModel):
+    title: str
+    employer: str
+    start: str | None = None  # "2019-03", or "2019" when the resume gives only a year
+    end: str | None = None  # same format, or "present"
+    location: str | None = None
+    bullets: list[str] = Field(default_factory=list)
+
+
+class Achievement(BaseModel):
+    text: str
+    employer: str | None = None  # None when it comes from a project
+    numbers: list[str] = Field(default_factory=list)  # "30%", "$1.2M", "3x", "12 services"
+
+
+class Education(BaseModel):
+    institution: str | None = None
+    degree: str | None = None
+    start: str | None = None
+    end: str | None = None
+    details: list[str] = Field(default_factory=list)
+    raw: str = ""
+
+
+class Project(BaseModel):
+    name: str
+    description: str = ""
+    technologies: list[str] = Field(default_factory=list)
+    bullets: list[str] = Field(default_factory=list)
+    link: str | None = None
+
+
+class ParsedResume(BaseModel):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    links: list[str] = Field(default_factory=list)
+    summary: str | None = None
+    skills: list[str] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    education: list[Education] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    certifications: list[str] = Field(default_factory=list)
+    organisations: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list)
+    years_experience: float | None = None
+    achievements: list[Achievement] = Field(default_factory=list)
+    sections: dict[str, str] = Field(default_factory=dict)  # raw text per detected section
+
+
+class ResumeQuestion(BaseModel):
+    slug: str  # deterministic: the same resume item always gives the same slug
+    text: str
+    ideal_answer: str
+    key_points: list[str]  # 3-5, scored like any bank question's key points
+    keywords: list[str]
+    source: str  # the resume line the question is grounded in
+    kind: str = "achievement"  # achievement | project | role_tech

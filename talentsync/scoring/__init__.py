@@ -1,0 +1,20 @@
+"""Answer scoring: six explained dimensions, weighted per category, honest about off-topic answers."""
+
+from talentsync.scoring.models import (
+    DIMENSIONS,
+    AnswerScore,
+    DimensionScore,
+    KeyPointResult,
+    QuestionForScoring,
+)
+from talentsync.scoring.scorer import SCORER_VERSION, score_answer
+
+__all__ = [
+    "DIMENSIONS",
+    "SCORER_VERSION",
+    "AnswerScore",
+    "DimensionScore",
+    "KeyPointResult",
+    "QuestionForScoring",
+    "score_answer",
+]

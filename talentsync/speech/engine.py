@@ -1,0 +1,53 @@
+"""The speech-to-text interface every engine implements (local Whisper now, AssemblyAI later).
+
+Callers (the transcription activity, the benchmark) depend on ``SpeechEngine`` and the pydantic
+``Transcript`` only, so swapping or adding an engine touches no caller. ``Transcript`` holds plain
+Python floats so it serialises through Temporal's pydantic converter and into JSONB as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from pydantic import BaseModel, field_validator
+
+from talentsync.speech.audio import DecodedAudio
+
+ProgressCallback = Callable[[float], None]
+
+
+class Word(BaseModel):
+    """One recognised word with its time span in seconds from the start of the recording."""
+
+    text: str
+    start: float
+    end: float
+    probability: float | None = None
+
+    @field_validator("start", "end", "probability", mode="before")
+    @classmethod
+    def _plain_float(cls, value: object) -> object:
+        # Engines hand back numpy scalars; those are not JSON-serialisable downstream.
+        if value is None:
+            return None
+        return float(value)  # type: ignore[arg-type]
+
+
+class Transcript(BaseModel):
+    text: str
+    words: list[Word]
+    duration_s: float
+    language: str | None
+    engine: str
+    no_speech: bool
+
+
+class SpeechEngine(Protocol):
+    """Transcribes decoded audio. Implementations load their model once and are reused."""
+
+    name: str
+
+    def transcribe(self, audio: DecodedAudio, on_progress: ProgressCallback | None = None) -> Transcript:
+        """Return the transcript; ``on_progress`` gets the fraction (0..1) of audio processed."""
+        ...

@@ -1,0 +1,131 @@
+"""Temporal worker: builds clients once and serves the chosen task queues.
+
+    python worker.py                       # every queue (the embedded default)
+    python worker.py --queues ml,feedback  # scale a role by running more processes like this
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import redis
+from temporalio.worker import Worker
+
+from talentsync.config import Settings, configure_logging, get_settings
+from talentsync.contracts import ALL_QUEUES, QUEUE_FEEDBACK, QUEUE_INTERVIEW, QUEUE_ML, QUEUE_TRANSCRIPTION
+from talentsync.db.engine import make_engine, make_session_factory
+from talentsync.events import EventPublisher
+from talentsync.media import MediaStore
+
+log = logging.getLogger("talentsync.worker")
+
+
+def build_workers(client: Any, settings: Settings, queues: list[str], executor: ThreadPoolExecutor) -> list[Worker]:
+    from activities.feedback import FeedbackActivities
+    from activities.ml import MLActivities
+    from activities.resume import ResumeActivities
+    from activities.session import SessionActivities
+    from talentsync import providers
+    from workflows.interview_session import InterviewSessionWorkflow
+    from workflows.question_sync import QuestionSyncWorkflow
+    from workflows.resume_parse import ResumeParseWorkflow
+
+    engine = make_engine(settings.database_url, pool_size=8)
+    factory = make_session_factory(engine)
+    events = EventPublisher(redis.Redis.from_url(settings.redis_url))
+    media = MediaStore(settings.media_dir)
+    workers = []
+    common = {"activity_executor": executor, "max_concurrent_activities": 16}
+    for role in queues:
+        queue = settings.task_queue(role)
+        if role == QUEUE_INTERVIEW:
+            session = SessionActivities(factory, events)
+            workers.append(
+                Worker(
+                    client, task_queue=queue,
+                    workflows=[InterviewSessionWorkflow, ResumeParseWorkflow, QuestionSyncWorkflow],
+                    activities=[session.seed_session, session.record_response, session.mark_asked,
+                                session.mark_skipped, session.set_session_status],
+                    **common,
+                )
+            )
+        elif role == QUEUE_ML:
+            ml = MLActivities(
+                factory, providers.build_embedder(settings), providers.build_vector_store(settings, engine),
+                providers.build_refiner(settings), events,
+            )
+            resume = ResumeActivities(factory, media)
+            workers.append(
+                Worker(
+                    client, task_queue=queue,
+                    activities=[ml.find_follow_up, ml.score_answer, ml.finalize_session, ml.sync_question_vectors,
+                                resume.parse_resume],
+                    **common,
+                )
+            )
+        elif role == QUEUE_TRANSCRIPTION:
+            from activities.transcription import TranscriptionActivities
+
+            stt = TranscriptionActivities(
+                providers.build_speech_engine(settings), media, events, settings.max_audio_seconds
+            )
+            # Whisper saturates the CPU; one or two at a time per process is the useful maximum.
+            workers.append(
+                Worker(client, task_queue=queue, activities=[stt.transcribe_audio], activity_executor=executor,
+                       max_concurrent_activities=2)
+            )
+        elif role == QUEUE_FEEDBACK:
+            fb = FeedbackActivities(factory, providers.build_feedback_writer(settings))
+            workers.append(Worker(client, task_queue=queue, activities=[fb.write_feedback], **common))
+        else:
+            raise SystemExit(f"unknown queue {role!r}; choose from {', '.join(ALL_QUEUES)}")
+    return workers
+
+
+async def run(queues: list[str]) -> None:
+    from workflows.client import connect_temporal
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    client = await connect_temporal(settings.temporal_address, settings.temporal_namespace)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=24) as executor:
+        workers = build_workers(client, settings, queues, executor)
+        log.info("worker ready on queues: %s", ", ".join(settings.task_queue(q) for q in queues))
+        # Graceful shutdown hands in-flight tasks back quickly instead of waiting for the sticky timeout.
+        async with contextlib_async_exit(workers):
+            await stop.wait()
+        log.info("worker stopped")
+
+
+class contextlib_async_exit:  # noqa: N801 - reads as a context manager
+    def __init__(self, workers: list[Worker]) -> None:
+        self._workers = workers
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def __aenter__(self) -> None:
+        self._tasks = [asyncio.create_task(w.run()) for w in self._workers]
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.gather(*(w.shutdown() for w in self._workers), return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queues", default=",".join(ALL_QUEUES), help="comma-separated task queue roles")
+    args = parser.parse_args()
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    asyncio.run(run(queues))
+
+
+if __name__ == "__main__":
+    main()

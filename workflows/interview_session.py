@@ -1,0 +1,371 @@
+"""InterviewSessionWorkflow: one long-running workflow per interview session (`session-<uuid>`).
+
+It owns the question queue and the session's state. The API opens it with update-with-start (the
+first question comes back in the same call), sends `answer`/`skip` Updates that return the next
+question, `end`/`retry_scoring` signals, and reads `get_state`. All I/O happens in activities,
+referred to by name so this module never imports database, HTTP or ML code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from talentsync.contracts import (
+        AnswerInput,
+        AnswerResult,
+        AskedQuestion,
+        EndInput,
+        FinalizeSessionInput,
+        FinalizeSessionResult,
+        FindFollowUpInput,
+        FindFollowUpResult,
+        MarkAskedInput,
+        MarkSkippedInput,
+        OpenSessionInput,
+        QueuedQuestion,
+        RecordResponseInput,
+        RecordResponseResult,
+        RetryScoringInput,
+        ScoreAnswerInput,
+        ScoreAnswerResult,
+        SeedSessionInput,
+        SeedSessionResult,
+        SessionStartInput,
+        SessionState,
+        SessionStatus,
+        SetStatusInput,
+        SkipInput,
+        TranscribeInput,
+        TranscribeResult,
+        TranscriptOut,
+        WriteFeedbackInput,
+    )
+
+INTERVIEW_STATUS = SearchAttributeKey.for_keyword("InterviewStatus")
+
+# Error types the API maps to HTTP statuses.
+ERR_NOT_CURRENT = "NotCurrentQuestion"  # 409
+ERR_NOT_ACTIVE = "SessionNotActive"  # 409
+ERR_INVALID_ANSWER = "InvalidAnswer"  # 422
+ERR_NO_SPEECH = "NoSpeechDetected"  # 422
+
+LIGHT = timedelta(seconds=15)
+LIGHT_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=10)
+SCORING_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(seconds=20),
+    maximum_attempts=5,
+)
+
+
+@workflow.defn
+class InterviewSessionWorkflow:
+    @workflow.init
+    def __init__(self, inp: SessionStartInput) -> None:
+        self._inp = inp
+        self._status: SessionStatus = "active"
+        self._seeded = False
+        self._queue: list[QueuedQuestion] = []
+        self._current_q: QueuedQuestion | None = None
+        self._current: AskedQuestion | None = None
+        self._asked = 0
+        self._answered = 0
+        self._skipped = 0
+        self._followups_per_parent: dict[str, int] = {}
+        self._used_templates: list[int] = []
+        self._end_requested: EndInput | None = None
+        self._retry_requested = False
+        self._activity_tick = 0
+        self._queue_done = False
+        self._lock = asyncio.Lock()
+        self._responses: list[str] = []
+        self._scored: dict[str, float] = {}
+        self._score_tasks: dict[str, asyncio.Task[None]] = {}
+        self._scoring_errors: list[str] = []
+
+    # ------------------------------------------------------------------ main loop
+
+    @workflow.run
+    async def run(self, inp: SessionStartInput) -> SessionState:
+        seed = await workflow.execute_activity(
+            "seed_session",
+            SeedSessionInput(
+                session_id=inp.session_id, module_id=inp.module_id, resume_id=inp.resume_id,
+                max_questions=inp.max_questions,
+            ),
+            result_type=SeedSessionResult,
+            task_queue=inp.queues.interview,
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=LIGHT_RETRY,
+        )
+        self._queue = list(seed.questions)
+        await self._advance()
+        self._seeded = True
+
+        idle = timedelta(seconds=inp.idle_timeout_seconds)
+        end_reason = "candidate"
+        while not (self._end_requested or self._queue_done):
+            tick = self._activity_tick
+            try:
+                await workflow.wait_condition(
+                    lambda: bool(self._end_requested) or self._queue_done or self._activity_tick != tick,
+                    timeout=idle,
+                )
+            except TimeoutError:
+                end_reason = "idle"
+                break
+        if self._end_requested:
+            end_reason = self._end_requested.reason
+        # Let an answer that is being processed finish before the session closes.
+        await workflow.wait_condition(lambda: not self._lock.locked())
+        self._current, self._current_q = None, None
+        return await self._finish(end_reason)
+
+    async def _finish(self, end_reason: str) -> SessionState:
+        if not self._responses:
+            await self._set_status("abandoned" if end_reason == "idle" else "ended")
+            return self.get_state()
+        final: SessionStatus = "abandoned" if end_reason == "idle" else "completed"
+        await self._set_status("scoring")
+        while True:
+            await workflow.wait_condition(lambda: all(t.done() for t in self._score_tasks.values()))
+            failed = [r for r in self._responses if r not in self._scored]
+            if not failed:
+                try:
+                    await workflow.execute_activity(
+                        "finalize_session", FinalizeSessionInput(session_id=self._inp.session_id),
+                        result_type=FinalizeSessionResult, task_queue=self._inp.queues.ml,
+                        start_to_close_timeout=timedelta(seconds=60), retry_policy=SCORING_RETRY,
+                    )
+                    await workflow.execute_activity(
+                        "write_feedback", WriteFeedbackInput(session_id=self._inp.session_id),
+                        task_queue=self._inp.queues.feedback,
+                        start_to_close_timeout=timedelta(minutes=3), retry_policy=SCORING_RETRY,
+                    )
+                    await self._set_status(final)
+                    return self.get_state()
+                except ActivityError as err:
+                    self._scoring_errors.append(f"report: {_cause(err)}")
+            # Park: answers are safe in PostgreSQL; staff send retry_scoring once the cause is fixed.
+            await self._set_status("scoring_failed", detail="; ".join(self._scoring_errors[-3:]))
+            self._retry_requested = False
+            await workflow.wait_condition(lambda: self._retry_requested)
+            self._scoring_errors.clear()
+            await self._set_status("scoring")
+            for response_id in self._responses:
+                if response_id not in self._scored:
+                    self._start_scoring(response_id)
+
+    # ------------------------------------------------------------------ updates
+
+    @workflow.update
+    async def open(self, inp: OpenSessionInput) -> AnswerResult:
+        await workflow.wait_condition(lambda: self._seeded)
+        return AnswerResult(status=self._status, question=self._current)
+
+    @workflow.update
+    async def answer(self, inp: AnswerInput) -> AnswerResult:
+        async with self._lock:
+            question = self._require_current(inp.question_id)
+            self._activity_tick += 1
+            text = (inp.text or "").strip()
+            transcript: TranscriptOut | None = None
+            transcript_data: dict | None = None
+            source = "text"
+            if inp.audio_key:
+                source = "audio"
+                tr = await workflow.execute_activity(
+                    "transcribe_audio",
+                    TranscribeInput(session_id=self._inp.session_id, audio_key=inp.audio_key),
+                    result_type=TranscribeResult,
+                    task_queue=self._inp.queues.transcription,
+                    start_to_close_timeout=timedelta(minutes=10),
+                    heartbeat_timeout=timedelta(seconds=30),
+                    retry_policy=RetryPolicy(maximum_attempts=3, non_retryable_error_types=["AudioError"]),
+                )
+                if tr.no_speech or not tr.text.strip():
+                    raise ApplicationError(
+                        "No speech detected in the recording. Check your microphone and try again, or type "
+                        "your answer.", type=ERR_NO_SPEECH,
+                    )
+                text = tr.text.strip()
+                transcript = TranscriptOut(
+                    text=text, no_speech=False, duration_s=tr.duration_s, engine=tr.engine
+                )
+                transcript_data = tr.model_dump()
+            record = workflow.execute_local_activity(
+                "record_response",
+                RecordResponseInput(
+                    session_id=self._inp.session_id, session_question_id=question.id, text=text,
+                    source=source, audio_key=inp.audio_key, transcript=transcript_data,
+                ),
+                result_type=RecordResponseResult,
+                start_to_close_timeout=LIGHT,
+                retry_policy=LIGHT_RETRY,
+            )
+            follow_up = self._find_follow_up(question, text) if self._wants_follow_up(question) else None
+            recorded = await record
+            self._responses.append(recorded.response_id)
+            self._answered += 1
+            # Scoring runs in the background so the next question is not held back.
+            self._start_scoring(recorded.response_id)
+            if follow_up is not None:
+                found = await follow_up
+                if found is not None and found.question is not None:
+                    self._queue.insert(0, found.question)
+                    self._followups_per_parent[question.id] = self._followups_per_parent.get(question.id, 0) + 1
+                    if found.template_id is not None:
+                        self._used_templates.append(found.template_id)
+            await self._advance()
+            return AnswerResult(
+                status=self._status, question=self._current, response_id=recorded.response_id,
+                transcript=transcript,
+            )
+
+    @answer.validator
+    def _validate_answer(self, inp: AnswerInput) -> None:
+        self._validate_current(inp.question_id)
+        if inp.audio_key:
+            return
+        text = (inp.text or "").strip()
+        if not text:
+            raise ApplicationError("The answer is empty.", type=ERR_INVALID_ANSWER)
+        if len(text) > self._inp.max_answer_chars:
+            raise ApplicationError(
+                f"The answer is {len(text)} characters; the limit is {self._inp.max_answer_chars}.",
+                type=ERR_INVALID_ANSWER,
+            )
+
+    @workflow.update
+    async def skip(self, inp: SkipInput) -> AnswerResult:
+        async with self._lock:
+            question = self._require_current(inp.question_id)
+            self._activity_tick += 1
+            await workflow.execute_local_activity(
+                "mark_skipped",
+                MarkSkippedInput(session_id=self._inp.session_id, session_question_id=question.id),
+                start_to_close_timeout=LIGHT, retry_policy=LIGHT_RETRY,
+            )
+            self._skipped += 1
+            await self._advance()
+            return AnswerResult(status=self._status, question=self._current)
+
+    @skip.validator
+    def _validate_skip(self, inp: SkipInput) -> None:
+        self._validate_current(inp.question_id)
+
+    # ------------------------------------------------------------------ signals and query
+
+    @workflow.signal
+    def end(self, inp: EndInput) -> None:
+        if self._end_requested is None:  # signals can't be rejected; the first one wins
+            self._end_requested = inp
+
+    @workflow.signal
+    def retry_scoring(self, inp: RetryScoringInput) -> None:
+        if self._status == "scoring_failed":
+            self._retry_requested = True
+
+    @workflow.query
+    def get_state(self) -> SessionState:
+        return SessionState(
+            session_id=self._inp.session_id, status=self._status, question=self._current, asked=self._asked,
+            answered=self._answered, skipped=self._skipped, max_questions=self._inp.max_questions,
+            scored=len(self._scored), scoring_errors=list(self._scoring_errors),
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _validate_current(self, question_id: str) -> None:
+        if self._status != "active" or self._end_requested is not None:
+            raise ApplicationError(f"The session is {self._status}; it takes no more answers.", type=ERR_NOT_ACTIVE)
+        if not self._seeded or self._current is None or self._current.id != question_id:
+            raise ApplicationError("That question is not the current one.", type=ERR_NOT_CURRENT)
+
+    def _require_current(self, question_id: str) -> QueuedQuestion:
+        # Re-checked under the lock: two updates can pass their validators before either runs.
+        self._validate_current(question_id)
+        assert self._current_q is not None
+        return self._current_q
+
+    def _wants_follow_up(self, question: QueuedQuestion) -> bool:
+        return (
+            question.kind == "core"
+            and question.bank_question_id is not None
+            and self._followups_per_parent.get(question.id, 0) < self._inp.max_followups_per_question
+            and self._asked < self._inp.max_questions
+        )
+
+    def _find_follow_up(self, question: QueuedQuestion, text: str) -> asyncio.Task[FindFollowUpResult | None]:
+        async def find() -> FindFollowUpResult | None:
+            try:
+                return await workflow.execute_activity(
+                    "find_follow_up",
+                    FindFollowUpInput(
+                        session_id=self._inp.session_id, parent=question, answer_text=text,
+                        domain=self._inp.domain, exclude_template_ids=list(self._used_templates),
+                        min_similarity=self._inp.followup_min_similarity,
+                    ),
+                    result_type=FindFollowUpResult,
+                    task_queue=self._inp.queues.ml,
+                    start_to_close_timeout=timedelta(seconds=20),
+                    retry_policy=RetryPolicy(maximum_attempts=3),
+                )
+            except ActivityError:
+                # A follow-up is a bonus: if retrieval is down, the interview moves on.
+                workflow.logger.warning("follow-up retrieval failed; moving on")
+                return None
+
+        return asyncio.create_task(find())
+
+    def _start_scoring(self, response_id: str) -> None:
+        async def score() -> None:
+            try:
+                result = await workflow.execute_activity(
+                    "score_answer",
+                    ScoreAnswerInput(session_id=self._inp.session_id, response_id=response_id),
+                    result_type=ScoreAnswerResult,
+                    task_queue=self._inp.queues.ml,
+                    start_to_close_timeout=timedelta(seconds=60),
+                    retry_policy=SCORING_RETRY,
+                )
+                self._scored[response_id] = result.overall
+            except ActivityError as err:
+                self._scoring_errors.append(f"answer {response_id[:8]}: {_cause(err)}")
+
+        self._score_tasks[response_id] = asyncio.create_task(score())
+
+    async def _advance(self) -> None:
+        if self._end_requested is not None or self._asked >= self._inp.max_questions or not self._queue:
+            self._current, self._current_q = None, None
+            self._queue_done = True
+            if self._seeded or self._asked:
+                self._status = "scoring" if self._responses else "ended"
+            return
+        nxt = self._queue.pop(0)
+        asked = AskedQuestion(id=nxt.id, text=nxt.text, kind=nxt.kind, index=self._asked)
+        self._asked += 1
+        self._current_q, self._current = nxt, asked
+        await workflow.execute_local_activity(
+            "mark_asked", MarkAskedInput(session_id=self._inp.session_id, question=asked),
+            start_to_close_timeout=LIGHT, retry_policy=LIGHT_RETRY,
+        )
+
+    async def _set_status(self, status: SessionStatus, detail: str | None = None) -> None:
+        self._status = status
+        workflow.upsert_search_attributes([INTERVIEW_STATUS.value_set(status)])
+        await workflow.execute_local_activity(
+            "set_session_status", SetStatusInput(session_id=self._inp.session_id, status=status, detail=detail),
+            start_to_close_timeout=LIGHT, retry_policy=LIGHT_RETRY,
+        )
+
+
+def _cause(err: BaseException) -> str:
+    while err.__cause__ is not None:
+        err = err.__cause__
+    return str(err)[:300]
