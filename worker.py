@@ -92,6 +92,8 @@ async def run(queues: list[str]) -> None:
 
     settings = get_settings()
     configure_logging(settings.log_level)
+    # Hostile PDFs make pypdf log pages of warnings; the parse result already says what was wrong.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     client = await connect_temporal(settings.temporal_address, settings.temporal_namespace)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

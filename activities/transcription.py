@@ -30,7 +30,8 @@ class TranscriptionActivities:
         try:
             audio = decode_audio(self._media.path(inp.audio_key), max_seconds=self._max_seconds)
         except AudioError as err:
-            raise ApplicationError(err.detail, type="AudioError", non_retryable=True) from err
+            # The HTTP status travels in details so the API answers 413/415/422 as the decoder decided.
+            raise ApplicationError(err.detail, err.status_code, type="AudioError", non_retryable=True) from err
 
         def progress(fraction: float) -> None:
             # Heartbeats keep a long transcription alive and let a dead worker's task move on fast.

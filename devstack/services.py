@@ -71,9 +71,19 @@ class ManagedProcess:
     cwd: Path | None = None
     startup_timeout: float = 60.0
     proc: subprocess.Popen[bytes] | None = None
+    log_offset: int = 0
+
+    def new_log_text(self) -> str:
+        try:
+            with open(self.log_path, "rb") as fh:
+                fh.seek(self.log_offset)
+                return fh.read().decode(errors="replace")
+        except OSError:
+            return ""
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         logf = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the process
         env = {**os.environ, **self.env}
         self.proc = subprocess.Popen(  # noqa: S603 - argv built from known binaries

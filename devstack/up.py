@@ -59,6 +59,13 @@ class Supervisor:
 
     def run(self) -> int:
         env: dict[str, str] = {"DATA_DIR": str(self.data_dir)}
+        # Quiet third-party start-up noise (progress bars, runtime-dir warnings) in the console.
+        run_dir = self.data_dir / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.chmod(0o700)
+        os.environ.setdefault("XDG_RUNTIME_DIR", str(run_dir))
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         pg_port, redis_port = _port("TALENTSYNC_PG_PORT", 5433), _port("TALENTSYNC_REDIS_PORT", 6380)
         temporal_port, ui_port = _port("TALENTSYNC_TEMPORAL_PORT", 7233), _port("TALENTSYNC_TEMPORAL_UI_PORT", 8233)
         api_port = _port("API_PORT", 8000)
@@ -108,12 +115,13 @@ class Supervisor:
 
         t0 = self.step("Seed content: roles, first admin, question packs and their embeddings")
         stats = seed(settings)
-        self.done(t0, f"{stats.get('packs', 0)} packs, {stats.get('vectors', 0)} vectors embedded")
+        changed = f"{stats.get('vectors', 0)} vectors embedded" if stats.get("changed") else "unchanged since last start"
+        self.done(t0, f"{stats.get('packs', 0)} packs, {changed}")
 
         t0 = self.step("Worker (task queues interview, transcription, ml, feedback)")
         python = sys.executable
         worker = ManagedProcess(
-            "worker", [python, str(REPO_ROOT / "worker.py")], lambda: self._worker_ready(), self.log_dir / "worker.log",
+            "worker", [python, str(REPO_ROOT / "worker.py")], lambda: self._worker_ready(worker), self.log_dir / "worker.log",
             env=env, cwd=REPO_ROOT, startup_timeout=180,
         )
         self.start(worker)
@@ -133,21 +141,25 @@ class Supervisor:
         self.done(t0)
 
         ui = env.get("TEMPORAL_UI_URL", settings.temporal_ui_url)
+        from talentsync.config import DEV_ADMIN_PASSWORD
+
+        admin_pw = settings.first_admin_password.get_secret_value()
+        admin_pw = f"{admin_pw} (development default; set FIRST_ADMIN_PASSWORD)" if admin_pw == DEV_ADMIN_PASSWORD else "(FIRST_ADMIN_PASSWORD)"
         print(
             f"\n{BOLD}TalentSync is running.{RESET}\n"
             f"  Web app          http://{HOST}:{api_port}\n"
             f"  API docs         http://{HOST}:{api_port}/api/docs\n"
             f"  Temporal Web UI  {ui}\n"
-            f"  Admin sign-in    {settings.first_admin_email} (password: FIRST_ADMIN_PASSWORD)\n"
+            f"  Admin sign-in    {settings.first_admin_email} / {admin_pw}\n"
             f"  Data             {self.data_dir}   Logs: {self.log_dir}\n"
             f"Press Ctrl-C to stop.\n",
             flush=True,
         )
         return self.supervise()
 
-    def _worker_ready(self) -> bool:
-        log = self.log_dir / "worker.log"
-        return log.exists() and "worker ready" in log.read_text(errors="replace")[-20000:]
+    def _worker_ready(self, proc: ManagedProcess) -> bool:
+        # Only what this run wrote counts; the log file is appended across restarts.
+        return "worker ready" in proc.new_log_text()
 
     def supervise(self) -> int:
         restarts: dict[str, list[float]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -115,10 +115,13 @@ def embed_questions(
 
 
 def seed_bank(
-    factory: sessionmaker[Session], packs: Sequence[QuestionPack], store: VectorStore, embedder: Embedder,
-    force_embed: bool = False,
+    factory: sessionmaker[Session], packs: Sequence[QuestionPack], store: VectorStore,
+    embedder: Callable[[], Embedder], force_embed: bool = False,
 ) -> dict[str, int]:
-    """Load every pack and embed the changed ones. Safe to run on every start."""
+    """Load every pack and embed the changed ones. Safe to run on every start.
+
+    `embedder` is a factory: the model loads only when some pack actually changed.
+    """
     stats = {"packs": len(packs), "changed": 0, "vectors": 0}
     for pack in packs:
         with factory() as db, db.begin():
@@ -127,5 +130,5 @@ def seed_bank(
                 continue
             stats["changed"] += int(changed)
             qs = db.scalars(select(Question).where(Question.module_id == module.id, Question.is_active)).all()
-            stats["vectors"] += embed_questions(((q, module.domain, module.slug) for q in qs), store, embedder)
+            stats["vectors"] += embed_questions(((q, module.domain, module.slug) for q in qs), store, embedder())
     return stats

@@ -40,6 +40,6 @@ def seed(settings: Settings, embed: bool = True) -> dict[str, int]:
         if not embed:
             return {"packs": len(packs)}
         store = build_vector_store(settings, engine)
-        return seed_bank(factory, packs, store, build_embedder(settings))
+        return seed_bank(factory, packs, store, lambda: build_embedder(settings))
     finally:
         engine.dispose()

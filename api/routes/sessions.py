@@ -79,7 +79,10 @@ def _workflow_error(err: BaseException) -> HTTPException:
     cause: BaseException | None = err
     while cause is not None:
         if isinstance(cause, ApplicationError) and cause.type in ERROR_STATUS:
-            return HTTPException(ERROR_STATUS[cause.type], cause.message)
+            status = ERROR_STATUS[cause.type]
+            if cause.type == "AudioError" and cause.details and isinstance(cause.details[0], int):
+                status = cause.details[0]
+            return HTTPException(status, cause.message)
         if isinstance(cause, RPCError) and cause.status == RPCStatusCode.NOT_FOUND:
             return HTTPException(409, "This session has ended; it takes no more answers.")
         cause = cause.__cause__

@@ -149,10 +149,26 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int) -> str:
     except ResumeError:
         raise
     except (FileNotDecryptedError, DependencyError):
-        raise ResumeError(422, "The PDF is password-protected. Remove the password and upload it again.") from None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError, UnicodeError, ArithmeticError, LookupError, zlib.error,
-            EOFError, MemoryError) as exc:
+        raise ResumeError(
+            422, "The PDF is password-protected. Remove the password and upload it again."
+        ) from None
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        AssertionError,
+        UnicodeError,
+        ArithmeticError,
+        LookupError,
+        zlib.error,
+        EOFError,
+        MemoryError,
+    ) as exc:
         log.info("unreadable PDF upload: %s: %s", type(exc).__name__, exc)
         raise corrupt from None
 
@@ -164,7 +180,7 @@ def _decrypt_or_refuse(reader: Any) -> None:
 
     try:
         result = reader.decrypt("")
-    except Exception:  # noqa: BLE001 - any failure here means we cannot read it
+    except Exception:
         result = PasswordType.NOT_DECRYPTED
     if result == PasswordType.NOT_DECRYPTED:
         raise ResumeError(422, "The PDF is password-protected. Remove the password and upload it again.")
@@ -176,7 +192,7 @@ def _declared_page_count(reader: Any) -> int | None:
     try:
         count = reader.trailer["/Root"]["/Pages"]["/Count"]
         return int(count)
-    except Exception:  # noqa: BLE001 - a missing or odd /Count is checked by len() instead
+    except Exception:
         return None
 
 
@@ -207,16 +223,24 @@ def check_docx_package(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        raise ResumeError(422, "The Word document is damaged. Save it again as .docx and re-upload.") from None
+        raise ResumeError(
+            422, "The Word document is damaged. Save it again as .docx and re-upload."
+        ) from None
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise ResumeError(422, f"The Word document has too many parts ({len(infos)}); it is not a normal resume.")
+        raise ResumeError(
+            422, f"The Word document has too many parts ({len(infos)}); it is not a normal resume."
+        )
     total = 0
     for info in infos:
         total += info.file_size
         if info.flag_bits & 0x1:
             raise ResumeError(422, "The Word document is encrypted. Remove the password and upload it again.")
-        if info.file_size >= _RATIO_FLOOR_BYTES and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
-            raise ResumeError(422, "The Word document contains an abnormally compressed part; it was refused.")
+        if info.file_size >= _RATIO_FLOOR_BYTES and info.file_size > MAX_ZIP_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise ResumeError(
+                422, "The Word document contains an abnormally compressed part; it was refused."
+            )
         name = info.filename.encode("utf-8", "replace")
         if any(marker in name for marker in _MACRO_MARKERS):
             raise ResumeError(415, "Macro-enabled Word files (.docm) are not accepted. Save as .docx or PDF.")
@@ -247,13 +271,30 @@ def _docx_text(data: bytes, *, max_chars: int) -> str:
         return "\n".join(parts)
     except ResumeError:
         raise
-    except (OpcError, KeyError, ValueError, TypeError, AttributeError, IndexError, OSError,
-            zipfile.BadZipFile, zlib.error, EOFError, RecursionError, UnicodeError, LookupError) as exc:
+    except (
+        OpcError,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        RecursionError,
+        UnicodeError,
+        LookupError,
+    ) as exc:
         log.info("unreadable DOCX upload: %s: %s", type(exc).__name__, exc)
-        raise ResumeError(422, "The Word document is damaged. Save it again as .docx and re-upload.") from None
+        raise ResumeError(
+            422, "The Word document is damaged. Save it again as .docx and re-upload."
+        ) from None
     except Exception as exc:  # lxml.etree.XMLSyntaxError and friends
         if type(exc).__module__.startswith("lxml"):
-            raise ResumeError(422, "The Word document is damaged. Save it again as .docx and re-upload.") from None
+            raise ResumeError(
+                422, "The Word document is damaged. Save it again as .docx and re-upload."
+            ) from None
         raise
 
 

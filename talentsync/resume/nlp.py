@@ -43,7 +43,8 @@ def _skill_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
     by_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
     for canonical, aliases in SKILLS.items():
-        lower_pats, orth_pats = [], []
+        lower_pats: list[Doc] = []
+        orth_pats: list[Doc] = []
         for name in (canonical, *aliases):
             (orth_pats if name in CASE_SENSITIVE else lower_pats).append(nlp.make_doc(name))
         if lower_pats:

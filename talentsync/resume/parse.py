@@ -26,38 +26,102 @@ log = logging.getLogger(__name__)
 
 SECTION_ALIASES: dict[str, tuple[str, ...]] = {
     "summary": (
-        "summary", "profile", "professional summary", "career summary", "about", "about me",
-        "objective", "career objective", "professional profile", "personal statement", "overview",
+        "summary",
+        "profile",
+        "professional summary",
+        "career summary",
+        "about",
+        "about me",
+        "objective",
+        "career objective",
+        "professional profile",
+        "personal statement",
+        "overview",
     ),
     "experience": (
-        "experience", "work experience", "professional experience", "employment",
-        "employment history", "work history", "career history", "professional background",
-        "relevant experience", "career", "positions held", "industry experience",
+        "experience",
+        "work experience",
+        "professional experience",
+        "employment",
+        "employment history",
+        "work history",
+        "career history",
+        "professional background",
+        "relevant experience",
+        "career",
+        "positions held",
+        "industry experience",
     ),
     "education": (
-        "education", "academic background", "education and training", "academics",
-        "academic qualifications", "qualifications", "education history", "studies",
+        "education",
+        "academic background",
+        "education and training",
+        "academics",
+        "academic qualifications",
+        "qualifications",
+        "education history",
+        "studies",
     ),
     "projects": (
-        "projects", "personal projects", "selected projects", "side projects", "key projects",
-        "open source", "open source projects", "project experience", "portfolio",
+        "projects",
+        "personal projects",
+        "selected projects",
+        "side projects",
+        "key projects",
+        "open source",
+        "open source projects",
+        "project experience",
+        "portfolio",
     ),
     "skills": (
-        "skills", "technical skills", "core competencies", "competencies", "technologies",
-        "tech stack", "tools and technologies", "skills and tools", "key skills", "expertise",
-        "areas of expertise", "skill set", "skillset", "technical expertise", "toolbox",
-        "skills and technologies", "technical proficiencies",
+        "skills",
+        "technical skills",
+        "core competencies",
+        "competencies",
+        "technologies",
+        "tech stack",
+        "tools and technologies",
+        "skills and tools",
+        "key skills",
+        "expertise",
+        "areas of expertise",
+        "skill set",
+        "skillset",
+        "technical expertise",
+        "toolbox",
+        "skills and technologies",
+        "technical proficiencies",
     ),
     "certifications": (
-        "certifications", "certificates", "certification", "licenses and certifications",
-        "licences and certifications", "courses and certifications", "certifications and courses",
-        "professional certifications", "training",
+        "certifications",
+        "certificates",
+        "certification",
+        "licenses and certifications",
+        "licences and certifications",
+        "courses and certifications",
+        "certifications and courses",
+        "professional certifications",
+        "training",
     ),
-    "achievements": ("achievements", "key achievements", "accomplishments", "awards", "honors", "honours", "awards and honors"),
+    "achievements": (
+        "achievements",
+        "key achievements",
+        "accomplishments",
+        "awards",
+        "honors",
+        "honours",
+        "awards and honors",
+    ),
     "publications": ("publications", "papers", "talks", "talks and publications"),
     "languages": ("languages", "spoken languages", "language skills"),
     "interests": ("interests", "hobbies", "hobbies and interests"),
-    "volunteering": ("volunteering", "volunteer experience", "volunteer work", "leadership and activities", "activities"),
+    "volunteering": (
+        "volunteering",
+        "volunteer experience",
+        "volunteer work",
+        "leadership and activities",
+        "activities",
+    ),
     "references": ("references",),
 }
 _HEADING_TO_SECTION = {alias: key for key, aliases in SECTION_ALIASES.items() for alias in aliases}
@@ -70,10 +134,23 @@ _SPACED_CAPS_RE = re.compile(r"^(?:[A-Z] ){3,}[A-Z]$")
 # ---------------------------------------------------------------------------- dates
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-_MONTH_WORD = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MONTH_WORD = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _DATE = (
     rf"(?:\b{_MONTH_WORD}(?:\.|\b),?\s*(?:19|20)\d{{2}}(?!\d)"
     r"|(?<![\d/.-])(?:0?[1-9]|1[0-2])\s?[/.-]\s?(?:19|20)\d{2}(?!\d)"
@@ -111,21 +188,67 @@ _ORG_SUFFIX_RE = re.compile(
 _COMPANY_TAIL_RE = re.compile(r"^(?:inc|llc|ltd|gmbh|ag|plc|corp|co|s\.a|bv|pty ltd)\.?$", re.IGNORECASE)
 _REMOTE_RE = re.compile(r"^\(?(?:remote|hybrid|on-?site|work from home|wfh|fully remote)\)?$", re.IGNORECASE)
 _US_STATE_RE = re.compile(r"^[A-Z][a-zA-Z .'-]+,\s?[A-Z]{2}$")
-_US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
-    "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC".split()
+_US_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
 )
+_US_STATES = frozenset(_US_STATE_CODES.split())
 _COUNTRIES = frozenset(
     {
-        "usa", "us", "united states", "uk", "united kingdom", "england", "scotland", "ireland",
-        "germany", "france", "spain", "portugal", "italy", "netherlands", "belgium", "switzerland",
-        "austria", "poland", "sweden", "norway", "denmark", "finland", "canada", "mexico", "brazil",
-        "argentina", "india", "china", "japan", "singapore", "australia", "new zealand", "israel",
-        "nigeria", "kenya", "south africa", "egypt", "uae", "turkey", "ukraine", "czech republic",
-        "romania", "greece", "estonia", "vietnam", "philippines", "indonesia", "korea", "pakistan",
+        "usa",
+        "us",
+        "united states",
+        "uk",
+        "united kingdom",
+        "england",
+        "scotland",
+        "ireland",
+        "germany",
+        "france",
+        "spain",
+        "portugal",
+        "italy",
+        "netherlands",
+        "belgium",
+        "switzerland",
+        "austria",
+        "poland",
+        "sweden",
+        "norway",
+        "denmark",
+        "finland",
+        "canada",
+        "mexico",
+        "brazil",
+        "argentina",
+        "india",
+        "china",
+        "japan",
+        "singapore",
+        "australia",
+        "new zealand",
+        "israel",
+        "nigeria",
+        "kenya",
+        "south africa",
+        "egypt",
+        "uae",
+        "turkey",
+        "ukraine",
+        "czech republic",
+        "romania",
+        "greece",
+        "estonia",
+        "vietnam",
+        "philippines",
+        "indonesia",
+        "korea",
+        "pakistan",
     }
 )
-_FIELD_SPLIT_RE = re.compile(r"\s+[|–—·•/]\s+|\s*\|\s*|\s+-\s+|,\s+|\s+@\s+|\s+at\s+|\s*\(\s*|\s*\)\s*|\s*;\s*")
+_FIELD_SPLIT_RE = re.compile(
+    r"\s+[|–—·•/]\s+|\s*\|\s*|\s+-\s+|,\s+|\s+@\s+|\s+at\s+|\s*\(\s*|\s*\)\s*|\s*;\s*"
+)
 _AT_RE = re.compile(r"\s+(?:at|@)\s+")
 
 # ---------------------------------------------------------------------------- contacts
@@ -137,7 +260,23 @@ _URL_RE = re.compile(
     r"behance\.net|dribbble\.com|medium\.com|stackoverflow\.com|kaggle\.com)/[^\s|,;<>()]+",
     re.IGNORECASE,
 )
-_NAME_PARTICLES = {"de", "van", "von", "der", "da", "di", "del", "le", "la", "bin", "al", "el", "du", "dos", "y"}
+_NAME_PARTICLES = {
+    "de",
+    "van",
+    "von",
+    "der",
+    "da",
+    "di",
+    "del",
+    "le",
+    "la",
+    "bin",
+    "al",
+    "el",
+    "du",
+    "dos",
+    "y",
+}
 
 # ---------------------------------------------------------------------------- numbers
 
@@ -146,7 +285,23 @@ _NUMBER_RE = re.compile(
     r"(?:\s?%|\s?x\b|×| percent\b| times\b)?)"
     r"(?P<unit>\s+[A-Za-z][A-Za-z/-]*)?"
 )
-_UNIT_STOPWORDS = {"to", "and", "or", "of", "in", "by", "from", "with", "the", "a", "an", "for", "on", "per", "at"}
+_UNIT_STOPWORDS = {
+    "to",
+    "and",
+    "or",
+    "of",
+    "in",
+    "by",
+    "from",
+    "with",
+    "the",
+    "a",
+    "an",
+    "for",
+    "on",
+    "per",
+    "at",
+}
 _EDU_INSTITUTION_RE = re.compile(
     r"\b(?:university|universit[äé]t|université|college|institute|school|academy|polytechnic|"
     r"politecnico|ecole|école|hochschule|conservatory|bootcamp|MIT|ETH|EPFL|UCL|UCLA|KTH)\b",
@@ -158,7 +313,9 @@ _DEGREE_RE = re.compile(
     r"a-levels|high school|bs|ms|ba|ma|meng|beng|bsc|msc|dphil|certificate)\b",
     re.IGNORECASE,
 )
-_CLAIMED_YEARS_RE = re.compile(r"(\d{1,2}(?:\.\d)?)\+?\s*(?:years|yrs)\b(?:\s+of)?(?:\s+\w+)?\s+experience", re.IGNORECASE)
+_CLAIMED_YEARS_RE = re.compile(
+    r"(\d{1,2}(?:\.\d)?)\+?\s*(?:years|yrs)\b(?:\s+of)?(?:\s+\w+)?\s+experience", re.IGNORECASE
+)
 
 
 @dataclass
@@ -259,7 +416,11 @@ def parse_resume(text: str, *, as_of: date | None = None) -> ParsedResume:
     )
     places = _dedupe_contained(
         [r.location for r in roles if r.location]
-        + [t for e in ents.ents if e.label_ in ("GPE", "LOC") and _entity_ok(t := _clean_entity(e.text), skill_keys)]
+        + [
+            t
+            for e in ents.ents
+            if e.label_ in ("GPE", "LOC") and _entity_ok(t := _clean_entity(e.text), skill_keys)
+        ]
     )
     years = _years_experience(roles, as_of)
     if years is None and summary:
@@ -558,8 +719,11 @@ def _parse_education(lines: list[_Line], ents: _Entities) -> list[Education]:
         institution = next((f for f in fields if _EDU_INSTITUTION_RE.search(f)), None)
         if institution is None:
             institution = next(
-                (f for f, off, _ in _split_fields(line) if "ORG" in ents.labels_in(off, off + len(f), len(f))
-                 and not _DEGREE_RE.search(f)),
+                (
+                    f
+                    for f, off, _ in _split_fields(line)
+                    if "ORG" in ents.labels_in(off, off + len(f), len(f)) and not _DEGREE_RE.search(f)
+                ),
                 None,
             )
         degree = next((f for f in fields if _DEGREE_RE.search(f) and not _EDU_INSTITUTION_RE.search(f)), None)
@@ -672,9 +836,26 @@ def _find_summary(sections: dict[str, list[_Line]], header: list[_Line]) -> str 
 
 _SKILL_CATEGORY_RE = re.compile(r"^[A-Za-z][A-Za-z &/-]{1,30}:\s*")
 _CATEGORY_WORDS = {
-    "languages", "programming languages", "frameworks", "libraries", "frameworks and libraries",
-    "tools", "databases", "cloud", "platforms", "other", "soft skills", "technologies", "devops",
-    "testing", "frontend", "backend", "data", "infrastructure", "methodologies", "cloud and devops",
+    "languages",
+    "programming languages",
+    "frameworks",
+    "libraries",
+    "frameworks and libraries",
+    "tools",
+    "databases",
+    "cloud",
+    "platforms",
+    "other",
+    "soft skills",
+    "technologies",
+    "devops",
+    "testing",
+    "frontend",
+    "backend",
+    "data",
+    "infrastructure",
+    "methodologies",
+    "cloud and devops",
 }
 
 

@@ -21,9 +21,38 @@ from dataclasses import dataclass
 from talentsync.resume.models import Achievement, ParsedResume, Project, ResumeQuestion, Role
 
 _IRREGULAR_PAST = {
-    "built", "led", "cut", "ran", "wrote", "drove", "grew", "made", "won", "took", "set", "brought",
-    "began", "became", "found", "kept", "sold", "taught", "spent", "rebuilt", "oversaw", "rewrote",
-    "shipped", "shrank", "shrunk", "sped", "undertook", "held", "put", "got", "gave", "upheld",
+    "built",
+    "led",
+    "cut",
+    "ran",
+    "wrote",
+    "drove",
+    "grew",
+    "made",
+    "won",
+    "took",
+    "set",
+    "brought",
+    "began",
+    "became",
+    "found",
+    "kept",
+    "sold",
+    "taught",
+    "spent",
+    "rebuilt",
+    "oversaw",
+    "rewrote",
+    "shipped",
+    "shrank",
+    "shrunk",
+    "sped",
+    "undertook",
+    "held",
+    "put",
+    "got",
+    "gave",
+    "upheld",
 }
 _METRIC_RE = re.compile(
     r"^\w+\s+(?:the\s+|our\s+|a\s+|an\s+|overall\s+)?(?P<metric>[^,;]+?)\s+(?:by|from|to)\s+(?:over\s+|about\s+|~)?[\d$€£]",
@@ -38,8 +67,30 @@ _NOT_TECH_CHOICES = {"GitHub", "GitLab", "Git", "Jira", "Confluence", "Agile", "
 _STRONG_NUMBER_RE = re.compile(r"[%$€£x×]|percent|times|million|billion|\d[kKMB]\b")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#.-]{2,}")
 _STOP = {
-    "the", "and", "for", "with", "from", "into", "across", "over", "under", "that", "this", "our",
-    "their", "by", "to", "of", "in", "on", "per", "a", "an", "using", "via", "through",
+    "the",
+    "and",
+    "for",
+    "with",
+    "from",
+    "into",
+    "across",
+    "over",
+    "under",
+    "that",
+    "this",
+    "our",
+    "their",
+    "by",
+    "to",
+    "of",
+    "in",
+    "on",
+    "per",
+    "a",
+    "an",
+    "using",
+    "via",
+    "through",
 }
 
 
@@ -55,7 +106,9 @@ def generate_resume_questions(parsed: ParsedResume, max_questions: int = 3) -> l
     if max_questions <= 0:
         return []
     achievements = [_achievement_candidate(a, parsed) for a in _ranked_achievements(parsed)]
-    projects = [_project_candidate(p, parsed) for p in parsed.projects if p.name and (p.bullets or p.description)]
+    projects = [
+        _project_candidate(p, parsed) for p in parsed.projects if p.name and (p.bullets or p.description)
+    ]
     role = _most_recent_role(parsed)
     role_tech = [_role_candidate(role, parsed)] if role is not None else []
     role_tech = [c for c in role_tech if c is not None]
@@ -118,7 +171,9 @@ def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidat
         ]
         key_points = [
             f"Gives the baseline for {measured} before the change and how it was measured",
-            f"Explains the specific change they made ({method})" if method else "Explains the specific change they made and why it worked",
+            f"Explains the specific change they made ({method})"
+            if method
+            else "Explains the specific change they made and why it worked",
             f"Quantifies the outcome ({', '.join(item.numbers[:3])}) and how it was verified",
             f"Separates their own contribution from the team's{where}",
             "Names a trade-off, risk or lesson learned",
@@ -130,14 +185,18 @@ def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidat
         )
         ideal = (
             f"{'At ' + item.employer + ': ' if item.employer else ''}{opening}. "
-            f"Before changing anything I measured the baseline with the same tooling we would use afterwards, "
+            "Before changing anything I measured the baseline with the same tooling we would use "
+            "afterwards, "
             f"so the comparison was fair. I {clause}. "
             f"{'The key change was ' + method + '. ' if method else ''}"
-            f"I rolled it out gradually, compared against the baseline and confirmed the {number} held over time. "
+            f"I rolled it out gradually, compared against the baseline and confirmed the {number} "
+            "held over time. "
             f"My part was the design and the measurement; the team helped with review and rollout. "
             f"The trade-off was added complexity, and next time I would set up the measurement even earlier."
         )
-        keywords = _keywords(item.numbers + skills + ([metric] if metric else []) + ([method] if method else []))
+        keywords = _keywords(
+            item.numbers + skills + ([metric] if metric else []) + ([method] if method else [])
+        )
         return _question("achievement", text, texts[variant], ideal, key_points, keywords)
 
     return _Candidate("achievement", text, build)
@@ -149,13 +208,17 @@ def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidat
 def _project_candidate(project: Project, parsed: ParsedResume) -> _Candidate:
     source = project.name + (f" — {project.description}" if project.description else "")
     detail = (project.bullets[0] if project.bullets else project.description).rstrip(".")
-    tech = [t for t in project.technologies or _skills_in(detail, parsed.skills) if t not in _NOT_TECH_CHOICES][:3]
+    tech = [
+        t for t in project.technologies or _skills_in(detail, parsed.skills) if t not in _NOT_TECH_CHOICES
+    ][:3]
     tech_phrase = _join(tech) if tech else "your technology stack"
 
     def build(variant: int) -> ResumeQuestion:
         texts = [
-            f"Tell me about {project.name}. What problem were you solving, and why did you pick {tech_phrase}?",
-            f"In {project.name} you used {tech_phrase}. What was the hardest technical decision you made there, "
+            f"Tell me about {project.name}. What problem were you solving, and why did you pick "
+            f"{tech_phrase}?",
+            f"In {project.name} you used {tech_phrase}. What was the hardest technical decision you "
+            "made there, "
             f"and what would you change now?",
             f"Walk me through the architecture of {project.name}: the main components, how data flows "
             f"between them, and how you tested it.",
@@ -170,7 +233,8 @@ def _project_candidate(project: Project, parsed: ParsedResume) -> _Candidate:
         ideal = (
             f"{project.name} started from a concrete problem: {project.description or detail}. "
             f"I built it with {tech_phrase} because it fit the constraints I had. "
-            f"The main components are an input layer, the core logic and storage, with clear interfaces between them. "
+            "The main components are an input layer, the core logic and storage, with clear "
+            "interfaces between them. "
             f"{'A result I can point to: ' + detail + '. ' if detail else ''}"
             f"I tested it with unit tests and a realistic load or data set, and the biggest limitation "
             f"today is what I would tackle next."
@@ -189,12 +253,16 @@ def _most_recent_role(parsed: ParsedResume) -> Role | None:
     if not dated:
         return parsed.roles[0] if parsed.roles else None
     # "present" sorts after any year; among equal ends the later start wins.
-    return max(dated, key=lambda r: ("9999" if r.end == "present" else (r.end or r.start or ""), r.start or ""))
+    return max(
+        dated, key=lambda r: ("9999" if r.end == "present" else (r.end or r.start or ""), r.start or "")
+    )
 
 
 def _role_candidate(role: Role, parsed: ParsedResume) -> _Candidate | None:
     tech = [
-        t for t in _skills_in(" ".join(role.bullets), parsed.skills) or parsed.skills if t not in _NOT_TECH_CHOICES
+        t
+        for t in _skills_in(" ".join(role.bullets), parsed.skills) or parsed.skills
+        if t not in _NOT_TECH_CHOICES
     ][:3]
     if not tech:
         return None
@@ -222,9 +290,11 @@ def _role_candidate(role: Role, parsed: ParsedResume) -> _Candidate | None:
         ideal = (
             f"At {employer} I worked as {title} on a system built with {tech_phrase}. "
             f"{tech[0]} sat at the core of it; I owned its configuration and its behaviour under load. "
-            f"One incident: latency rose after a deploy, I checked dashboards and logs, reproduced it, found the cause, "
+            "One incident: latency rose after a deploy, I checked dashboards and logs, reproduced it, "
+            "found the cause, "
             f"shipped a fix behind a flag and added a test and an alert so it would not recur. "
-            f"We had compared {tech[0]} with alternatives and chose it for its fit with our team and workload."
+            f"We had compared {tech[0]} with alternatives and chose it for its fit with our team "
+            "and workload."
         )
         keywords = _keywords([employer, *tech])
         return _question("role_tech", source, texts[variant], ideal, key_points, keywords)
@@ -255,7 +325,7 @@ def _question(
 
 
 def _as_clause(text: str) -> str:
-    """"Cut latency by 30%" -> "cut latency by 30%"; non-verb openings are quoted instead."""
+    """ "Cut latency by 30%" -> "cut latency by 30%"; non-verb openings are quoted instead."""
     first, _, rest = text.partition(" ")
     word = first.lower()
     if word.endswith("ed") or word in _IRREGULAR_PAST:
@@ -268,7 +338,9 @@ def _skills_in(text: str, skills: list[str]) -> list[str]:
 
 
 def _numbers(text: str) -> list[str]:
-    return [n.strip() for n in re.findall(r"(?<![\w.])[$€£]?\d[\d.,]*\s?(?:%|[kKMB]\b|x\b|ms\b)?", text or "")]
+    return [
+        n.strip() for n in re.findall(r"(?<![\w.])[$€£]?\d[\d.,]*\s?(?:%|[kKMB]\b|x\b|ms\b)?", text or "")
+    ]
 
 
 def _keywords(items: list[str]) -> list[str]:

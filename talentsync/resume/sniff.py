@@ -30,7 +30,13 @@ _DOCX_MAIN = b"wordprocessingml.document.main+xml"
 _MACRO_MARKERS = (b"macroEnabled", b"vbaProject")
 _UTF_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # Control bytes that never occur in real text (TAB, LF, FF, CR and ESC-free text only).
-_BINARY_BYTES = frozenset(range(0x00, 0x09)) | frozenset({0x0B, 0x0E, 0x0F}) | frozenset(range(0x10, 0x1B)) | frozenset(range(0x1C, 0x20)) | {0x7F}
+_BINARY_BYTES = (
+    frozenset(range(0x00, 0x09))
+    | frozenset({0x0B, 0x0E, 0x0F})
+    | frozenset(range(0x10, 0x1B))
+    | frozenset(range(0x1C, 0x20))
+    | {0x7F}
+)
 
 
 def sniff_resume_type(data_head: bytes, filename: str | None = None) -> ResumeKind:

@@ -54,9 +54,12 @@ log = logging.getLogger(__name__)
 SCORER_VERSION = "minilm-v1"
 
 # --- calibration (all-MiniLM-L6-v2, cosine; see bench/scoring.py) -----------------------------
-# max(question, model answer) <-> answer centroid: answers to another question -0.08..0.35
-# (0.35 only for a different story in the same genre), on-topic answers 0.38..0.85.
-RELEVANCE_FLOOR, RELEVANCE_FULL = 0.15, 0.50
+# Topicality = best of: centroid<->question, centroid<->model answer, and the mean of the best
+# single sentence<->question with the better centroid match (a story answers the question in one
+# sentence and spends the rest on detail). Over 33 questions: answers to another question
+# 0.08-0.31 (one outlier 0.39 where both were about key-value storage), strong on-topic answers
+# 0.40-0.78, vague on-topic answers 0.44-0.86 (vague answers echo the question).
+RELEVANCE_FLOOR, RELEVANCE_FULL = 0.25, 0.45
 # model answer <-> answer centroid: off-topic <= 0.35, vague on-topic 0.13-0.74, strong 0.40-0.78.
 IDEAL_FLOOR, IDEAL_FULL = 0.20, 0.80
 # key point <-> best sentence (blended with the exemplar): paraphrases 0.45-0.75, off-topic
@@ -237,7 +240,11 @@ def _empty_score(question: QuestionForScoring) -> AnswerScore:
 
 
 def _weights(
-    question: QuestionForScoring, *, has_ideal: bool = True, has_points: bool = True
+    question: QuestionForScoring,
+    *,
+    has_ideal: bool = True,
+    has_points: bool = True,
+    rubric_share: float = 0.0,
 ) -> dict[str, float]:
     raw = dict(zip(DIMENSIONS, WEIGHTS.get(question.category, WEIGHTS[DEFAULT_CATEGORY]), strict=True))
     # Without a reference, the dimension cannot be judged: share its weight out rather than
@@ -246,8 +253,22 @@ def _weights(
         raw["ideal_similarity"] = 0.0
     if not has_points:
         raw["coverage"] = 0.0
+    raw["coverage"] *= 1.0 - RUBRIC_COVERAGE_DISCOUNT * rubric_share
     total = sum(raw.values())
     return {k: round(v / total, 4) for k, v in raw.items()}
+
+
+# Behavioural key points are rubric lines about the story ("Describes a real disagreement...",
+# "Uses data rather than authority..."), not statements of content. all-MiniLM-L6-v2 matches
+# them to story sentences poorly: a sentence that plainly does what the rubric says scores
+# 0.2-0.4, the same range as unrelated sentences (bench/scoring.py prints the numbers). So in
+# story categories coverage is a weak signal and gets half its weight; the rest goes elsewhere.
+STORY_CATEGORIES = frozenset({"behavioral", "resume"})
+RUBRIC_COVERAGE_DISCOUNT = 0.5
+
+
+def _rubric_share(category: str, points: Sequence[str]) -> float:
+    return 1.0 if points and category in STORY_CATEGORIES else 0.0
 
 
 def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) -> AnswerScore:
@@ -294,9 +315,11 @@ def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) 
         flags.append("repetitive")
 
     if prose.any():
+        best_sentence = float(np.max(np.where(prose, unit_vecs @ ref.question, -1.0)))
         relevance = _relevance(
             float(answer_vec @ ref.question),
             float(answer_vec @ ref.ideal) if ref.ideal is not None else None,
+            best_sentence,
         )
     else:
         relevance = _Part(0.0, "The answer is a list of terms, not an explanation.")
@@ -304,14 +327,28 @@ def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) 
     if relevance.score < 25.0:
         flags.append("off_topic")
 
-    weights = _weights(question, has_ideal=ref.ideal is not None, has_points=bool(points))
+    weights = _weights(
+        question,
+        has_ideal=ref.ideal is not None,
+        has_points=bool(points),
+        rubric_share=_rubric_share(question.category, points),
+    )
     parts = {
         "relevance": relevance,
         "ideal_similarity": _ideal_similarity(answer_vec, ref.ideal, bool(prose.any())),
         "coverage": None,
         "structure": _structure(question.category, sentences, gate),
         "specificity": _specificity(units, related, keywords_lower, gate, stuffing),
-        "length": _length(question, word_count, gate, repetitive, truncated),
+        # Length counts the prose actually analysed: appended keyword lists do not lengthen an answer.
+        "length": _length(
+            question,
+            word_count
+            if not listy.any()
+            else int(sum(len(words(u)) for u, p in zip(units, prose, strict=True) if p)),
+            gate,
+            repetitive,
+            truncated,
+        ),
     }
     coverage, kp_results = _coverage(points, ref, units, unit_vecs, related, prose, lexical=not stuffing)
     parts["coverage"] = coverage
@@ -367,10 +404,13 @@ class _Part:
     explanation: str
 
 
-def _relevance(to_question: float, to_ideal: float | None) -> _Part:
+def _relevance(to_question: float, to_ideal: float | None, best_sentence: float) -> _Part:
     # A good story rarely repeats the question's words ("Tell me about a time..."), so closeness
-    # to the on-topic model answer counts as relevance too; the better of the two is used.
-    cos = to_question if to_ideal is None else max(to_question, to_ideal)
+    # to the on-topic model answer counts too, and so does one sentence that answers the question
+    # directly ("I mentored Tom") - averaged with the whole, so one sentence cannot carry an
+    # otherwise unrelated answer.
+    whole = to_question if to_ideal is None else max(to_question, to_ideal)
+    cos = max(whole, 0.5 * (whole + best_sentence))
     score = 100.0 * _ramp(cos, RELEVANCE_FLOOR, RELEVANCE_FULL)
     if score >= 75:
         why = "The answer stays on the question throughout"

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-']*[A-Za-z0-9+#]|[A-Za-z]|\d+(?:[.,]\d+)*")
 # A sentence ends at . ! ? followed by whitespace; line breaks and bullets also separate units
 # because typed answers are often lists and transcripts are often one long line.
-# The look-ahead keeps "e.g. when" and "vs. the" inside one sentence.
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(])|\s*\n+\s*")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*\n+\s*")
+# A split after one of these is undone: "e.g. when" and "vs. the" are one sentence.
+_ABBREVIATION_END_RE = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Mrs|Ms|Dr|Inc|Ltd|St|No|Fig|cf)\.|\b[A-Z]\.)$", re.IGNORECASE
+)
 _BULLET_RE = re.compile(r"^(?:[•*\-–]|\d+[.)])\s+")
 # Unpunctuated speech (or a wall of text) is chunked so each unit still means one thing to the
 # embedding model; ~30 words is a long spoken sentence.
@@ -45,8 +48,14 @@ def words(text: str) -> list[str]:
 
 def split_sentences(text: str, max_words: int = MAX_UNIT_WORDS) -> list[str]:
     """Split into sentence-like units; overly long runs are cut into ``max_words`` chunks."""
+    parts: list[str] = []
+    for raw in _SENTENCE_END_RE.split(text):
+        if parts and _ABBREVIATION_END_RE.search(parts[-1]) and raw.strip():
+            parts[-1] = f"{parts[-1]} {raw.strip()}"
+        else:
+            parts.append(raw.strip())
     units: list[str] = []
-    for part in _SENTENCE_END_RE.split(text):
+    for part in parts:
         part = _BULLET_RE.sub("", part.strip())
         if not part or not any(ch.isalnum() for ch in part):
             continue
@@ -125,6 +134,9 @@ STAR_CUES: tuple[Cue, ...] = (
             r"(?:last|this|that) (?:year|quarter|summer|spring|fall|winter)",
             r"in (?:19|20)\d\d",
             r"I was working",
+            r"in my (?:first|second|third|last|final|previous) (?:year|month|week|job|role|team)",
+            r"(?:my|our) (?:tech lead|manager|team lead|boss|ceo|cto|colleague|teammate|customer|client)",
+            r"(?:at|in) (?:a|an|our|my) (?:startup|company|team|agency|bank|internship)",
             r"I worked (?:at|on|as)",
             r"context",
             r"situation",
@@ -141,7 +153,9 @@ STAR_CUES: tuple[Cue, ...] = (
             r"we (?:needed|had) to",
             r"I owned",
             r"the task",
-            r"(?:the|my) goal",
+            r"(?:the|my|our|a) (?:concrete |clear )?goal",
+            r"(?:agreed|decided) (?:on|to)",
+            r"I was the (?:tech lead|lead|owner|manager|only)",
         ],
     ),
     _cue(
@@ -177,6 +191,10 @@ STAR_CUES: tuple[Cue, ...] = (
             r"(?:the )?lesson",
             r"(?:since then|ever since|from then on|today)",
             r"on time",
+            r"(?:\w+ )?(?:days|weeks|months|years) later",
+            r"by (?:month|week|day|the end)",
+            r"(?:was|got) promoted",
+            r"went live",
             r"ahead of schedule",
             r"\d+(?:\.\d+)? ?(?:%|percent)",
         ],

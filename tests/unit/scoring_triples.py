@@ -71,7 +71,15 @@ TRIPLES: list[dict[str, Any]] = [
                 "Creates visibility opportunities for the mentee",
                 "Describes a measurable change in the mentee",
             ],
-            "keywords": ["mentoring", "one-on-one", "pairing", "design doc", "code review", "ownership", "growth"],
+            "keywords": [
+                "mentoring",
+                "one-on-one",
+                "pairing",
+                "design doc",
+                "code review",
+                "ownership",
+                "growth",
+            ],
         },
         "strong": (
             "At my previous company I mentored Tom, a new graduate who was nervous about production "
@@ -108,7 +116,14 @@ TRIPLES: list[dict[str, Any]] = [
                 "Takes concrete behavioural actions",
                 "Shows evidence of change and continued feedback-seeking",
             ],
-            "keywords": ["feedback", "self-awareness", "specific examples", "behaviour change", "check-in", "growth"],
+            "keywords": [
+                "feedback",
+                "self-awareness",
+                "specific examples",
+                "behaviour change",
+                "check-in",
+                "growth",
+            ],
         },
         "strong": (
             "In my second year, my tech lead told me my code reviews were so blunt that two newer "
@@ -146,7 +161,14 @@ TRIPLES: list[dict[str, Any]] = [
                 "Retries use exponential backoff with jitter",
                 "Keys expire after a retention window",
             ],
-            "keywords": ["idempotency key", "retry", "unique constraint", "exponential backoff", "jitter", "deduplication"],
+            "keywords": [
+                "idempotency key",
+                "retry",
+                "unique constraint",
+                "exponential backoff",
+                "jitter",
+                "deduplication",
+            ],
         },
         "strong": (
             "The core idea is that repeating the same request must not charge the card twice. So every "
@@ -184,7 +206,14 @@ TRIPLES: list[dict[str, Any]] = [
                 "Writes become slower because indexes must be updated",
                 "Indexes take extra storage and memory",
             ],
-            "keywords": ["B-tree", "full table scan", "composite index", "write amplification", "EXPLAIN", "selectivity"],
+            "keywords": [
+                "B-tree",
+                "full table scan",
+                "composite index",
+                "write amplification",
+                "EXPLAIN",
+                "selectivity",
+            ],
         },
         "strong": (
             "Without an index the database has to read every row to find matches. An index keeps the "
@@ -298,7 +327,14 @@ TRIPLES: list[dict[str, Any]] = [
                 "Orders messages per conversation",
                 "Delivers to offline users later with push notifications",
             ],
-            "keywords": ["WebSocket", "message queue", "presence", "delivery receipt", "push notification", "ordering"],
+            "keywords": [
+                "WebSocket",
+                "message queue",
+                "presence",
+                "delivery receipt",
+                "push notification",
+                "ordering",
+            ],
         },
         "strong": (
             "I'd assume around 20 million users online at peak, each holding an open WebSocket to one of "
@@ -337,7 +373,15 @@ TRIPLES: list[dict[str, Any]] = [
                 "Considers external causes such as seasonality or competitors",
                 "Forms a hypothesis and proposes a fix with a metric",
             ],
-            "keywords": ["DAU", "segmentation", "instrumentation", "cohort", "release", "seasonality", "funnel"],
+            "keywords": [
+                "DAU",
+                "segmentation",
+                "instrumentation",
+                "cohort",
+                "release",
+                "seasonality",
+                "funnel",
+            ],
         },
         "strong": (
             "Before anything else I'd make sure the drop is real: did a logging change ship, did the "
@@ -413,7 +457,15 @@ TRIPLES: list[dict[str, Any]] = [
                 "Tunes the decision threshold to business costs",
                 "Uses stratified splits and resamples only the training data",
             ],
-            "keywords": ["class weights", "SMOTE", "precision", "recall", "PR-AUC", "threshold", "stratified"],
+            "keywords": [
+                "class weights",
+                "SMOTE",
+                "precision",
+                "recall",
+                "PR-AUC",
+                "threshold",
+                "stratified",
+            ],
         },
         "strong": (
             "First, I wouldn't trust accuracy at all, because a model that never flags fraud is already 99% "
@@ -450,7 +502,15 @@ TRIPLES: list[dict[str, Any]] = [
                 "Alerts on thresholds and retrains when drift is detected",
                 "Monitors operational health such as latency and errors",
             ],
-            "keywords": ["data drift", "concept drift", "PSI", "KS test", "retraining", "monitoring", "baseline"],
+            "keywords": [
+                "data drift",
+                "concept drift",
+                "PSI",
+                "KS test",
+                "retraining",
+                "monitoring",
+                "baseline",
+            ],
         },
         "strong": (
             "I'd log every request's features and the model's score, and join in the true outcome when it "

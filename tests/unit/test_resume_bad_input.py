@@ -29,7 +29,7 @@ from talentsync.resume import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-from resume_gen import make_pdf  # noqa: E402
+from resume_gen import make_pdf
 
 RESUME_LINES = [
     "Sofia Rossi",
@@ -38,7 +38,9 @@ RESUME_LINES = [
     "Jan 2021 – Present",
     "• Reduced build times by 45% by caching Docker layers.",
 ]
-PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
+PNG_HEAD = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
+)
 ELF_HEAD = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00\x01\x00\x00\x00" + b"\x00" * 40
 
 
@@ -51,7 +53,9 @@ def _valid_docx() -> bytes:
     return buffer.getvalue()
 
 
-def _rezip(source: bytes, edit: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
+def _rezip(
+    source: bytes, edit: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None
+) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(source)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -232,7 +236,10 @@ def test_docx_zip_bomb_is_refused_from_the_central_directory() -> None:
 def test_docx_over_total_uncompressed_size_is_422() -> None:
     # 60 parts just under the per-entry ratio floor: each looks harmless, together 60 MB.
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(_valid_docx())) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(_valid_docx())) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             zout.writestr(info.filename, zin.read(info))
         for i in range(60):

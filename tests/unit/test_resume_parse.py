@@ -25,7 +25,7 @@ from talentsync.resume import (
 from talentsync.resume.extract import normalise_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import resume_gen  # noqa: E402
+import resume_gen
 
 AS_OF = date(2025, 1, 1)
 
@@ -122,7 +122,17 @@ def test_years_of_experience_counts_months_once(sample: ParsedResume) -> None:
 def test_skills_come_from_the_vocabulary_not_ner(sample: ParsedResume) -> None:
     # Canonical names for aliases (k8s, Postgres, Kafka); the unknown "Pulsar" is kept because
     # it is listed in the skills section.
-    for skill in ("Python", "Go", "SQL", "Docker", "PostgreSQL", "Apache Kafka", "Pulsar", "Kubernetes", "Redis"):
+    for skill in (
+        "Python",
+        "Go",
+        "SQL",
+        "Docker",
+        "PostgreSQL",
+        "Apache Kafka",
+        "Pulsar",
+        "Kubernetes",
+        "Redis",
+    ):
         assert skill in sample.skills
     assert sample.skills[:3] == ["Python", "Go", "SQL"]  # the section's own order first
     assert "Python" not in sample.places and "Pulsar" not in sample.places
@@ -134,7 +144,10 @@ def test_organisations_places_education_projects_certifications(sample: ParsedRe
     assert "Berlin, Germany" in sample.places
     edu = sample.education[0]
     assert (edu.institution, edu.degree, edu.start, edu.end) == (
-        "University of Toronto", "B.Sc. Computer Science", "2012", "2016"
+        "University of Toronto",
+        "B.Sc. Computer Science",
+        "2012",
+        "2016",
     )
     assert sample.projects[0].name == "Rate Limiter"
     assert "Go" in sample.projects[0].technologies
@@ -186,14 +199,19 @@ def _pr(pred: list[str], truth: list[str], acc: list[int]) -> None:
     acc[2] += len(t)
 
 
-def test_generated_set_precision_recall(generated: list[tuple[resume_gen.GeneratedResume, ParsedResume]]) -> None:
+def test_generated_set_precision_recall(
+    generated: list[tuple[resume_gen.GeneratedResume, ParsedResume]],
+) -> None:
     counts = {"employers": [0, 0, 0], "titles": [0, 0, 0], "skills": [0, 0, 0]}
     years_ok = names_ok = 0
     for truth, parsed in generated:
         _pr([r.employer for r in parsed.roles], truth.employers, counts["employers"])
         _pr([r.title for r in parsed.roles], truth.titles, counts["titles"])
         _pr(parsed.skills, truth.skills, counts["skills"])
-        years_ok += parsed.years_experience is not None and abs(parsed.years_experience - truth.years_experience) <= 0.5
+        years_ok += (
+            parsed.years_experience is not None
+            and abs(parsed.years_experience - truth.years_experience) <= 0.5
+        )
         names_ok += parsed.name == truth.name and parsed.email == truth.email
     for field, (tp, n_pred, n_truth) in counts.items():
         precision, recall = tp / max(n_pred, 1), tp / max(n_truth, 1)
@@ -245,7 +263,9 @@ def test_questions_fall_back_to_projects_and_role_tech() -> None:
     assert generate_resume_questions(parsed, max_questions=0) == []
 
 
-def test_generated_resumes_all_yield_questions(generated: list[tuple[resume_gen.GeneratedResume, ParsedResume]]) -> None:
+def test_generated_resumes_all_yield_questions(
+    generated: list[tuple[resume_gen.GeneratedResume, ParsedResume]],
+) -> None:
     for truth, parsed in generated:
         questions = generate_resume_questions(parsed, max_questions=3)
         assert len(questions) == 3, truth.filename

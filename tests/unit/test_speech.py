@@ -207,6 +207,29 @@ def test_video_file_is_415(tmp_path: Path, with_audio: bool) -> None:
     assert "video" in err.value.detail
 
 
+def test_mp3_with_cover_art_is_audio(tmp_path: Path, speech: DecodedAudio) -> None:
+    # Cover art is a one-frame "attached picture" video stream; it must not make this a video.
+    path = tmp_path / "with_cover.mp3"
+    with av.open(str(path), mode="w", format="mp3") as out:
+        audio = out.add_stream("libmp3lame", rate=SAMPLE_RATE)
+        audio.layout = "mono"
+        cover = out.add_stream("mjpeg", rate=1)
+        cover.width, cover.height, cover.pix_fmt = 32, 32, "yuvj420p"
+        cover.disposition = av.stream.Disposition.attached_pic
+        img = av.VideoFrame.from_ndarray(np.zeros((32, 32, 3), np.uint8), format="rgb24")
+        img = img.reformat(format="yuvj420p")
+        img.pts = 0
+        for packet in [*cover.encode(img), *cover.encode(None)]:
+            out.mux(packet)
+        frame = av.AudioFrame.from_ndarray(speech.samples.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate, frame.pts, frame.time_base = SAMPLE_RATE, 0, Fraction(1, SAMPLE_RATE)
+        for packet in [*audio.encode(frame), *audio.encode(None)]:
+            out.mux(packet)
+    decoded = decode_audio(path)
+    assert decoded.container == "mp3"
+    assert decoded.duration_s == pytest.approx(speech.duration_s, abs=0.08)
+
+
 # --------------------------------------------------------------------------- Whisper (slow)
 
 

@@ -1,0 +1,84 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launch, newPage, shot, freshUser, signUp } from './helpers.mjs';
+
+const RESUME = `Jordan Rivera
+jordan.rivera@example.com | +1 415 555 0134 | github.com/jrivera
+
+SUMMARY
+Backend engineer with 6 years of experience building Python services and data pipelines.
+
+SKILLS
+Python, FastAPI, PostgreSQL, Redis, Docker, Kubernetes, AWS, Kafka
+
+EXPERIENCE
+Senior Backend Engineer, Acme Corp — Mar 2021 – Present
+- Cut p95 API latency by 40% by rewriting slow PostgreSQL queries and adding Redis caching
+- Led a team of 4 engineers to migrate billing to event-driven services on Kafka
+
+Software Engineer, Initech — Jun 2018 – Feb 2021
+- Built an ingestion pipeline processing 2M events per day with Python and AWS
+- Reduced deployment time from 45 minutes to 8 minutes with Docker and CI
+
+EDUCATION
+University of California, Berkeley — B.S. Computer Science, 2014 – 2018
+`;
+
+let browser;
+let dir;
+before(async () => {
+  browser = await launch();
+  dir = mkdtempSync(path.join(tmpdir(), 'ts-resume-'));
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('upload a TXT resume, review extracted skills, edit and save', { timeout: 180_000 }, async () => {
+  const file = path.join(dir, 'jordan-rivera.txt');
+  writeFileSync(file, RESUME);
+  const page = await newPage(browser);
+  await signUp(page, freshUser('resume'));
+
+  await page.getByRole('link', { name: 'Resumes' }).click();
+  await page.waitForURL(/\/resumes$/);
+  await shot(page, 'resume-01-empty');
+  await page.getByTestId('resume-file').setInputFiles(file);
+
+  // Parsing finishes on the review page.
+  await page.waitForURL(/\/resumes\/[^/]+$/, { timeout: 120_000 });
+  const skills = page.getByTestId('skills');
+  await skills.waitFor({ timeout: 120_000 });
+  const chips = await skills.getByTestId('chip').allInnerTexts();
+  const names = chips.map((c) => c.replace(/×\s*$/, '').trim().toLowerCase());
+  assert.ok(names.includes('python'), `Python was extracted (got ${names.join(', ')})`);
+  assert.ok(names.includes('postgresql'), 'PostgreSQL was extracted');
+  assert.ok((await page.getByTestId('role').count()) >= 1, 'at least one role was extracted');
+  await shot(page, 'resume-02-review');
+
+  // Edit: add a skill, remove one that is not needed below, then save.
+  const input = skills.getByRole('textbox');
+  await input.fill('Terraform');
+  await input.press('Enter');
+  const cleaned = chips.map((c) => c.replace(/×\s*$/, '').trim());
+  const removed = cleaned.filter((c) => !['python', 'postgresql'].includes(c.toLowerCase())).pop();
+  assert.ok(removed, 'there is a third skill to remove');
+  await skills.getByRole('button', { name: `Remove ${removed}`, exact: true }).click();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByTestId('saved').waitFor({ timeout: 30_000 });
+  await shot(page, 'resume-03-saved');
+
+  // The edit is stored on the server.
+  await page.reload();
+  await page.getByTestId('skills').waitFor({ timeout: 30_000 });
+  const after = (await page.getByTestId('skills').getByTestId('chip').allInnerTexts()).map((c) => c.replace(/×\s*$/, '').trim());
+  assert.ok(after.includes('Terraform'), 'the added skill persisted');
+  assert.ok(!after.includes(removed), `the removed skill (${removed}) stayed removed`);
+
+  await page.getByRole('link', { name: 'Resumes' }).first().click();
+  await page.getByTestId('resume-row').first().waitFor();
+  assert.match(await page.getByTestId('resume-row').first().innerText(), /parsed/i);
+});
