@@ -1,7 +1,7 @@
 """Temporal worker: builds clients once and serves the chosen task queues.
 
-    python worker.py                       # every queue (the embedded default)
-    python worker.py --queues ml,feedback  # scale a role by running more processes like this
+python worker.py                       # every queue (the embedded default)
+python worker.py --queues ml,feedback  # scale a role by running more processes like this
 """
 
 from __future__ import annotations
@@ -40,32 +40,53 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
     events = EventPublisher(redis.Redis.from_url(settings.redis_url))
     media = MediaStore(settings.media_dir)
     workers = []
-    common = {"activity_executor": executor, "max_concurrent_activities": 16}
+
+    def make(queue: str, activities: list[Any], workflows: list[type] | None = None, concurrency: int = 16) -> Worker:
+        return Worker(
+            client,
+            task_queue=queue,
+            workflows=workflows or [],
+            activities=activities,
+            activity_executor=executor,
+            max_concurrent_activities=concurrency,
+        )
+
     for role in queues:
         queue = settings.task_queue(role)
         if role == QUEUE_INTERVIEW:
             session = SessionActivities(factory, events)
             workers.append(
-                Worker(
-                    client, task_queue=queue,
+                make(
+                    queue,
+                    [
+                        session.seed_session,
+                        session.record_response,
+                        session.mark_asked,
+                        session.mark_skipped,
+                        session.set_session_status,
+                    ],
                     workflows=[InterviewSessionWorkflow, ResumeParseWorkflow, QuestionSyncWorkflow],
-                    activities=[session.seed_session, session.record_response, session.mark_asked,
-                                session.mark_skipped, session.set_session_status],
-                    **common,
                 )
             )
         elif role == QUEUE_ML:
             ml = MLActivities(
-                factory, providers.build_embedder(settings), providers.build_vector_store(settings, engine),
-                providers.build_refiner(settings), events,
+                factory,
+                providers.build_embedder(settings),
+                providers.build_vector_store(settings, engine),
+                providers.build_refiner(settings),
+                events,
             )
             resume = ResumeActivities(factory, media)
             workers.append(
-                Worker(
-                    client, task_queue=queue,
-                    activities=[ml.find_follow_up, ml.score_answer, ml.finalize_session, ml.sync_question_vectors,
-                                resume.parse_resume],
-                    **common,
+                make(
+                    queue,
+                    [
+                        ml.find_follow_up,
+                        ml.score_answer,
+                        ml.finalize_session,
+                        ml.sync_question_vectors,
+                        resume.parse_resume,
+                    ],
                 )
             )
         elif role == QUEUE_TRANSCRIPTION:
@@ -75,13 +96,10 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                 providers.build_speech_engine(settings), media, events, settings.max_audio_seconds
             )
             # Whisper saturates the CPU; one or two at a time per process is the useful maximum.
-            workers.append(
-                Worker(client, task_queue=queue, activities=[stt.transcribe_audio], activity_executor=executor,
-                       max_concurrent_activities=2)
-            )
+            workers.append(make(queue, [stt.transcribe_audio], concurrency=2))
         elif role == QUEUE_FEEDBACK:
             fb = FeedbackActivities(factory, providers.build_feedback_writer(settings))
-            workers.append(Worker(client, task_queue=queue, activities=[fb.write_feedback], **common))
+            workers.append(make(queue, [fb.write_feedback]))
         else:
             raise SystemExit(f"unknown queue {role!r}; choose from {', '.join(ALL_QUEUES)}")
     return workers
@@ -108,7 +126,7 @@ async def run(queues: list[str]) -> None:
         log.info("worker stopped")
 
 
-class contextlib_async_exit:  # noqa: N801 - reads as a context manager
+class contextlib_async_exit:
     def __init__(self, workers: list[Worker]) -> None:
         self._workers = workers
         self._tasks: list[asyncio.Task[None]] = []

@@ -22,8 +22,13 @@ log = logging.getLogger(__name__)
 
 def score_from_row(s: Score) -> AnswerScore:
     return AnswerScore.model_validate(
-        {"overall": s.overall, "dimensions": s.dimensions, "key_points": s.key_points,
-         "word_count": s.word_count, "scorer_version": s.scorer_version}
+        {
+            "overall": s.overall,
+            "dimensions": s.dimensions,
+            "key_points": s.key_points,
+            "word_count": s.word_count,
+            "scorer_version": s.scorer_version,
+        }
     )
 
 
@@ -46,21 +51,30 @@ class FeedbackActivities:
             raise ApplicationError("some answers are not scored yet")  # retryable: scoring may still land
         items = [
             AnswerForFeedback(
-                question=sq.text, category=sq.category, answer=r.text, score=score_from_row(s),  # type: ignore[arg-type]
-                percentile=pct.get(str(r.id)), delivery=r.delivery,
+                question=sq.text,
+                category=sq.category,
+                answer=r.text,
+                score=score_from_row(s),  # type: ignore[arg-type]
+                percentile=pct.get(str(r.id)),
+                delivery=r.delivery,
             )
             for r, sq, s in answers
         ]
         overall = sess.overall_score or 0.0
         report = self._writer.write(
             FeedbackInput(
-                module_name=module.name if module else "", answers=items, overall_score=overall,
+                module_name=module.name if module else "",
+                answers=items,
+                overall_score=overall,
                 overall_percentile=pct.get("session"),
             )
         )
         values = {
-            "session_id": sid, "overall_score": overall, "summary": report.summary,
-            "focus_areas": report.focus_areas, "answers": [a.model_dump() for a in report.answers],
+            "session_id": sid,
+            "overall_score": overall,
+            "summary": report.summary,
+            "focus_areas": report.focus_areas,
+            "answers": [a.model_dump() for a in report.answers],
             "writer": report.writer,
         }
         with self._factory() as db, db.begin():

@@ -77,7 +77,9 @@ class MLActivities:
         vector = self._embedder.embed([inp.answer_text[:4000]])[0]
         t1 = time.perf_counter()
         matches = self._store.query(
-            "followups", vector.tolist(), top_k=5,
+            "followups",
+            vector.tolist(),
+            top_k=5,
             where={"question_id": parent.bank_question_id, "domain": inp.domain},
         )
         t2 = time.perf_counter()
@@ -101,17 +103,29 @@ class MLActivities:
                 db,
                 [
                     {
-                        "id": sq_id, "session_id": uuid.UUID(inp.session_id), "kind": "follow_up",
-                        "question_id": parent.bank_question_id, "follow_up_template_id": template_id,
-                        "parent_id": uuid.UUID(parent.id), "percentile_key": f"fu:{template_id}",
-                        "text": text, "category": parent.category, "ideal_answer": "",
-                        "key_points": list(template.key_points), "keywords": [], "seed_order": 10_000,
+                        "id": sq_id,
+                        "session_id": uuid.UUID(inp.session_id),
+                        "kind": "follow_up",
+                        "question_id": parent.bank_question_id,
+                        "follow_up_template_id": template_id,
+                        "parent_id": uuid.UUID(parent.id),
+                        "percentile_key": f"fu:{template_id}",
+                        "text": text,
+                        "category": parent.category,
+                        "ideal_answer": "",
+                        "key_points": list(template.key_points),
+                        "keywords": [],
+                        "seed_order": 10_000,
                     }
                 ],
             )
         question = QueuedQuestion(
-            id=str(sq_id), text=text, kind="follow_up", category=parent.category,
-            bank_question_id=None, parent_id=parent.id,
+            id=str(sq_id),
+            text=text,
+            kind="follow_up",
+            category=parent.category,
+            bank_question_id=None,
+            parent_id=parent.id,
         )
         return FindFollowUpResult(question=question, similarity=best.score, template_id=template_id, **timings)
 
@@ -127,15 +141,22 @@ class MLActivities:
                 raise ApplicationError(f"response {inp.response_id} not found", non_retryable=True)
             response, sq = row
             question = QuestionForScoring(
-                text=sq.text, category=sq.category, kind=sq.kind, ideal_answer=sq.ideal_answer,
-                key_points=list(sq.key_points or []), keywords=list(sq.keywords or []),
+                text=sq.text,
+                category=sq.category,
+                kind=sq.kind,
+                ideal_answer=sq.ideal_answer,
+                key_points=list(sq.key_points or []),
+                keywords=list(sq.keywords or []),
             )
             answer_text, pkey = response.text, sq.percentile_key
         result = score_answer(question, answer_text, self._embedder)
         values = {
-            "response_id": uuid.UUID(inp.response_id), "percentile_key": pkey, "overall": result.overall,
+            "response_id": uuid.UUID(inp.response_id),
+            "percentile_key": pkey,
+            "overall": result.overall,
             "dimensions": {k: v.model_dump() for k, v in result.dimensions.items()},
-            "key_points": [k.model_dump() for k in result.key_points], "word_count": result.word_count,
+            "key_points": [k.model_dump() for k in result.key_points],
+            "word_count": result.word_count,
             "scorer_version": result.scorer_version,
         }
         with self._factory() as db, db.begin():
@@ -172,8 +193,13 @@ class MLActivities:
                     )
                 )
                 percentile_rows.append(
-                    {"session_id": sid, "scope": "answer", "subject_key": str(r.id),
-                     "value": percentile_of(r.overall, population), "population": len(population)}
+                    {
+                        "session_id": sid,
+                        "scope": "answer",
+                        "subject_key": str(r.id),
+                        "value": percentile_of(r.overall, population),
+                        "population": len(population),
+                    }
                 )
             overall = round(sum(r.overall for r in rows) / len(rows), 1) if rows else None
             session_pct = None
@@ -192,8 +218,13 @@ class MLActivities:
                 )
                 session_pct = percentile_of(overall, [float(o) for o in others if o is not None])
                 percentile_rows.append(
-                    {"session_id": sid, "scope": "session", "subject_key": "session",
-                     "value": session_pct, "population": len(others)}
+                    {
+                        "session_id": sid,
+                        "scope": "session",
+                        "subject_key": "session",
+                        "value": session_pct,
+                        "population": len(others),
+                    }
                 )
             for pr in percentile_rows:
                 stmt = insert(Percentile).values(**pr)
@@ -217,10 +248,14 @@ class MLActivities:
             # Drop vectors of templates that no longer exist before upserting the current ones.
             live = {f"fu-{t.id}" for t in q.follow_ups}
             stale = [
-                m.id for m in self._store.query(
-                    "followups", [0.0] * (self._embedder.dim - 1) + [1.0], top_k=100,
+                m.id
+                for m in self._store.query(
+                    "followups",
+                    [0.0] * (self._embedder.dim - 1) + [1.0],
+                    top_k=100,
                     where={"question_id": q.id},
-                ) if m.id not in live
+                )
+                if m.id not in live
             ]
             self._store.delete("followups", stale)
             n = embed_questions([(q, module.domain, module.slug)], self._store, self._embedder)
@@ -229,8 +264,5 @@ class MLActivities:
 
 def count_scored(db: Session, session_id: uuid.UUID) -> int:
     return int(
-        db.scalar(
-            select(func.count()).select_from(Score).join(Response).where(Response.session_id == session_id)
-        )
-        or 0
+        db.scalar(select(func.count()).select_from(Score).join(Response).where(Response.session_id == session_id)) or 0
     )

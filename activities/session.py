@@ -67,9 +67,7 @@ class SessionActivities:
             sess = db.get(InterviewSession, uuid.UUID(inp.session_id))
             if sess is None:
                 raise ApplicationError(f"session {inp.session_id} not found", non_retryable=True)
-            bank = list(
-                db.scalars(select(Question).where(Question.module_id == inp.module_id, Question.is_active))
-            )
+            bank = list(db.scalars(select(Question).where(Question.module_id == inp.module_id, Question.is_active)))
             if not bank:
                 raise ApplicationError("this module has no questions", non_retryable=True)
             core = order_core_questions(inp.session_id, bank, inp.max_questions)
@@ -82,7 +80,10 @@ class SessionActivities:
                 rows.append(row)
                 queue.append(
                     QueuedQuestion(
-                        id=str(row["id"]), text=row["text"], kind=row["kind"], category=row["category"],
+                        id=str(row["id"]),
+                        text=row["text"],
+                        kind=row["kind"],
+                        category=row["category"],
                         bank_question_id=row.get("question_id"),
                     )
                 )
@@ -93,17 +94,28 @@ class SessionActivities:
                         add(
                             {
                                 "id": session_question_id(inp.session_id, f"resume:{rq.slug}"),
-                                "session_id": sess.id, "kind": "resume", "question_id": None,
-                                "percentile_key": "resume", "text": rq.text, "category": "resume",
-                                "ideal_answer": rq.ideal_answer, "key_points": rq.key_points,
+                                "session_id": sess.id,
+                                "kind": "resume",
+                                "question_id": None,
+                                "percentile_key": "resume",
+                                "text": rq.text,
+                                "category": "resume",
+                                "ideal_answer": rq.ideal_answer,
+                                "key_points": rq.key_points,
                                 "keywords": rq.keywords,
                             }
                         )
                 add(
                     {
-                        "id": session_question_id(inp.session_id, f"core:{q.id}"), "session_id": sess.id,
-                        "kind": "core", "question_id": q.id, "percentile_key": f"q:{q.id}", "text": q.text,
-                        "category": q.category, "ideal_answer": q.ideal_answer, "key_points": q.key_points,
+                        "id": session_question_id(inp.session_id, f"core:{q.id}"),
+                        "session_id": sess.id,
+                        "kind": "core",
+                        "question_id": q.id,
+                        "percentile_key": f"q:{q.id}",
+                        "text": q.text,
+                        "category": q.category,
+                        "ideal_answer": q.ideal_answer,
+                        "key_points": q.key_points,
                         "keywords": q.keywords,
                     }
                 )
@@ -128,9 +140,14 @@ class SessionActivities:
             db.execute(
                 insert(Response)
                 .values(
-                    id=response_id, session_id=uuid.UUID(inp.session_id),
-                    session_question_id=uuid.UUID(inp.session_question_id), attempt=inp.attempt,
-                    text=inp.text, source=inp.source, audio_key=inp.audio_key, transcript=inp.transcript,
+                    id=response_id,
+                    session_id=uuid.UUID(inp.session_id),
+                    session_question_id=uuid.UUID(inp.session_question_id),
+                    attempt=inp.attempt,
+                    text=inp.text,
+                    source=inp.source,
+                    audio_key=inp.audio_key,
+                    transcript=inp.transcript,
                     delivery=(inp.transcript or {}).get("delivery") if inp.transcript else None,
                 )
                 .on_conflict_do_nothing(constraint="uq_responses_question_attempt")

@@ -42,6 +42,10 @@ class TranscriptionActivities:
         delivery = analyse_delivery(transcript).model_dump() if not transcript.no_speech else None
         self._events.publish(inp.session_id, "transcript", {"text": transcript.text})
         return TranscribeResult(
-            text=transcript.text, words=[w.model_dump() for w in transcript.words], duration_s=transcript.duration_s,
-            no_speech=transcript.no_speech, engine=transcript.engine, delivery=delivery,
+            text=transcript.text,
+            words=[w.model_dump() for w in transcript.words],
+            duration_s=transcript.duration_s,
+            no_speech=transcript.no_speech,
+            engine=transcript.engine,
+            delivery=delivery,
         )

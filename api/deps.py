@@ -41,8 +41,9 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 MediaDep = Annotated[MediaStore, Depends(get_media)]
 
-UNAUTHORIZED = HTTPException(401, "Not signed in, or the session expired; sign in again.",
-                             headers={"WWW-Authenticate": "Bearer"})
+UNAUTHORIZED = HTTPException(
+    401, "Not signed in, or the session expired; sign in again.", headers={"WWW-Authenticate": "Bearer"}
+)
 
 
 def user_from_token(db: Session, settings: Settings, token: str | None) -> User:

@@ -56,8 +56,13 @@ class _TooLarge(Exception):
 
 async def _reject(send: Send, limit: int) -> None:
     body = json.dumps({"detail": f"Request body too large; the limit is {limit // 1024} KiB."}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

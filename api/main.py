@@ -51,7 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis = aioredis.Redis.from_url(settings.redis_url)
         app.state.media = MediaStore(settings.media_dir)
         app.state.limiter = MovingWindowRateLimiter(RedisStorage(settings.redis_url))
-        app.state.rate_limits = {"login": parse(settings.login_rate_limit), "upload": parse(settings.upload_rate_limit)}
+        app.state.rate_limits = {
+            "login": parse(settings.login_rate_limit),
+            "upload": parse(settings.upload_rate_limit),
+        }
         app.state.sync_redis = redis.Redis.from_url(settings.redis_url)
         app.state.temporal = await connect_temporal(settings.temporal_address, settings.temporal_namespace)
         from talentsync.providers import build_vector_store
@@ -63,16 +66,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sync_redis.close()
         engine.dispose()
 
-    app = FastAPI(title="TalentSync", version="0.1.0", lifespan=lifespan, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(
+        title="TalentSync",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
     app.add_middleware(
-        CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
-        allow_methods=["GET", "POST", "PUT", "DELETE"], allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
     )
     app.add_middleware(
         BodySizeLimitMiddleware,
-        limits={"/api/resumes": settings.max_resume_bytes + 64 * 1024,
-                "/api/sessions/*/answers/audio": settings.max_audio_bytes + 64 * 1024},
+        limits={
+            "/api/resumes": settings.max_resume_bytes + 64 * 1024,
+            "/api/sessions/*/answers/audio": settings.max_audio_bytes + 64 * 1024,
+        },
         default=1024 * 1024,
     )
 
@@ -93,7 +107,7 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
     """Serve the built web app; unknown non-API paths fall back to index.html (client routing)."""
 
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
-    async def spa(path: str) -> FileResponse | JSONResponse:
+    def spa(path: str) -> FileResponse | JSONResponse:
         if path.startswith("api/"):
             return JSONResponse({"detail": "Not found"}, status_code=404)
         if not (dist / "index.html").exists():
@@ -105,5 +119,3 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
         if path and target.is_file() and dist.resolve() in target.parents:
             return FileResponse(target)
         return FileResponse(dist / "index.html")
-
-

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from talentsync.db.queries import load_session_answers
 from talentsync.db.models import FeedbackReportRow, InterviewSession, Module, Percentile
+from talentsync.db.queries import load_session_answers
 
 DIMENSIONS = ("relevance", "ideal_similarity", "coverage", "structure", "specificity", "length")
 
@@ -22,8 +22,13 @@ def build_report(db: Session, sess: InterviewSession, fb: FeedbackReportRow) -> 
         feedback = fb.answers[i] if i < len(fb.answers) else None
         scores = None
         if score is not None:
-            scores = {"overall": score.overall, "dimensions": score.dimensions, "key_points": score.key_points,
-                      "word_count": score.word_count, "scorer_version": score.scorer_version}
+            scores = {
+                "overall": score.overall,
+                "dimensions": score.dimensions,
+                "key_points": score.key_points,
+                "word_count": score.word_count,
+                "scorer_version": score.scorer_version,
+            }
             for name, dim in score.dimensions.items():
                 dim_totals.setdefault(name, []).append(float(dim["score"]))
         p = pct.get(str(resp.id))

@@ -173,15 +173,39 @@ def postgres_service(data_dir: Path, port: int, log_dir: Path) -> ManagedProcess
     if not (pgdata / "PG_VERSION").exists():
         log.info("initialising PostgreSQL data directory %s", pgdata)
         subprocess.run(  # noqa: S603
-            [str(_pg_bin() / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--no-instructions"],
-            check=True, user=user, capture_output=True,
+            [
+                str(_pg_bin() / "initdb"),
+                "-D",
+                str(pgdata),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-instructions",
+            ],
+            check=True,
+            user=user,
+            capture_output=True,
         )
     sock_dir = pgdata  # unix socket next to the data, so two instances never collide
     argv = [
-        str(_pg_bin() / "postgres"), "-D", str(pgdata), "-h", HOST, "-p", str(port),
-        "-k", str(sock_dir), "-c", "max_connections=200", "-c", "shared_buffers=256MB",
-        "-c", "fsync=on", "-c", "listen_addresses=" + HOST,
+        str(_pg_bin() / "postgres"),
+        "-D",
+        str(pgdata),
+        "-h",
+        HOST,
+        "-p",
+        str(port),
+        "-k",
+        str(sock_dir),
+        "-c",
+        "max_connections=200",
+        "-c",
+        "shared_buffers=256MB",
+        "-c",
+        "fsync=on",
+        "-c",
+        "listen_addresses=" + HOST,
     ]
 
     def ready() -> bool:
@@ -222,9 +246,21 @@ def redis_service(data_dir: Path, port: int, log_dir: Path, persist: bool = True
     rdir = data_dir / "redis"
     rdir.mkdir(parents=True, exist_ok=True)
     argv = [
-        redis_binary(), "--bind", HOST, "--port", str(port), "--dir", str(rdir),
-        "--protected-mode", "yes", "--daemonize", "no",
-        "--appendonly", "yes" if persist else "no", "--save", "60 100" if persist else "",
+        redis_binary(),
+        "--bind",
+        HOST,
+        "--port",
+        str(port),
+        "--dir",
+        str(rdir),
+        "--protected-mode",
+        "yes",
+        "--daemonize",
+        "no",
+        "--appendonly",
+        "yes" if persist else "no",
+        "--save",
+        "60 100" if persist else "",
     ]
     return ManagedProcess("Redis", argv, lambda: tcp_ready(port), log_dir / "redis.log", startup_timeout=20)
 
@@ -253,7 +289,17 @@ def temporal_binary() -> str:
 
 
 def temporal_args(port: int, ui_port: int | None, db_file: Path | None) -> list[str]:
-    argv = [temporal_binary(), "server", "start-dev", "--ip", HOST, "--port", str(port), "--log-level", "warn"]
+    argv = [
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--ip",
+        HOST,
+        "--port",
+        str(port),
+        "--log-level",
+        "warn",
+    ]
     argv += ["--ui-port", str(ui_port)] if ui_port else ["--headless"]
     if db_file is not None:
         argv += ["--db-filename", str(db_file)]
@@ -271,13 +317,15 @@ def temporal_service(data_dir: Path | None, port: int, ui_port: int | None, log_
     if data_dir is not None:
         (data_dir / "temporal").mkdir(parents=True, exist_ok=True)
         db_file = data_dir / "temporal" / "temporal.db"
+
     def ready() -> bool:
         # The gRPC port opens before the frontend serves; ask the health endpoint instead.
         if not tcp_ready(port):
             return False
         r = subprocess.run(  # noqa: S603
             [temporal_binary(), "operator", "cluster", "health", "--address", f"{HOST}:{port}"],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         return r.returncode == 0 and "SERVING" in r.stdout
 

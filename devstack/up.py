@@ -28,7 +28,9 @@ from devstack.services import (
 )
 from talentsync.config import REPO_ROOT
 
-BOLD, GREEN, RED, DIM, RESET = ("\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("",) * 5
+BOLD, GREEN, RED, DIM, RESET = (
+    ("\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("",) * 5
+)
 
 
 def _port(name: str, default: int) -> int:
@@ -67,7 +69,10 @@ class Supervisor:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         pg_port, redis_port = _port("TALENTSYNC_PG_PORT", 5433), _port("TALENTSYNC_REDIS_PORT", 6380)
-        temporal_port, ui_port = _port("TALENTSYNC_TEMPORAL_PORT", 7233), _port("TALENTSYNC_TEMPORAL_UI_PORT", 8233)
+        temporal_port, ui_port = (
+            _port("TALENTSYNC_TEMPORAL_PORT", 7233),
+            _port("TALENTSYNC_TEMPORAL_UI_PORT", 8233),
+        )
         api_port = _port("API_PORT", 8000)
         self.data_dir.mkdir(parents=True, exist_ok=True)
 
@@ -115,14 +120,21 @@ class Supervisor:
 
         t0 = self.step("Seed content: roles, first admin, question packs and their embeddings")
         stats = seed(settings)
-        changed = f"{stats.get('vectors', 0)} vectors embedded" if stats.get("changed") else "unchanged since last start"
+        changed = (
+            f"{stats.get('vectors', 0)} vectors embedded" if stats.get("changed") else "unchanged since last start"
+        )
         self.done(t0, f"{stats.get('packs', 0)} packs, {changed}")
 
         t0 = self.step("Worker (task queues interview, transcription, ml, feedback)")
         python = sys.executable
         worker = ManagedProcess(
-            "worker", [python, str(REPO_ROOT / "worker.py")], lambda: self._worker_ready(worker), self.log_dir / "worker.log",
-            env=env, cwd=REPO_ROOT, startup_timeout=180,
+            "worker",
+            [python, str(REPO_ROOT / "worker.py")],
+            lambda: self._worker_ready(worker),
+            self.log_dir / "worker.log",
+            env=env,
+            cwd=REPO_ROOT,
+            startup_timeout=180,
         )
         self.start(worker)
         self.apps.append(worker)
@@ -132,9 +144,23 @@ class Supervisor:
         require_free_port(api_port, "the API", "API_PORT")
         api = ManagedProcess(
             "API",
-            [python, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", HOST, "--port", str(api_port),
-             "--no-access-log"],
-            lambda: tcp_ready(api_port), self.log_dir / "api.log", env=env, cwd=REPO_ROOT, startup_timeout=120,
+            [
+                python,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                HOST,
+                "--port",
+                str(api_port),
+                "--no-access-log",
+            ],
+            lambda: tcp_ready(api_port),
+            self.log_dir / "api.log",
+            env=env,
+            cwd=REPO_ROOT,
+            startup_timeout=120,
         )
         self.start(api)
         self.apps.append(api)
@@ -144,7 +170,11 @@ class Supervisor:
         from talentsync.config import DEV_ADMIN_PASSWORD
 
         admin_pw = settings.first_admin_password.get_secret_value()
-        admin_pw = f"{admin_pw} (development default; set FIRST_ADMIN_PASSWORD)" if admin_pw == DEV_ADMIN_PASSWORD else "(FIRST_ADMIN_PASSWORD)"
+        admin_pw = (
+            f"{admin_pw} (development default; set FIRST_ADMIN_PASSWORD)"
+            if admin_pw == DEV_ADMIN_PASSWORD
+            else "(FIRST_ADMIN_PASSWORD)"
+        )
         print(
             f"\n{BOLD}TalentSync is running.{RESET}\n"
             f"  Web app          http://{HOST}:{api_port}\n"

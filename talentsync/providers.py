@@ -8,7 +8,12 @@ from sqlalchemy.engine import Engine
 
 from talentsync.config import Settings
 from talentsync.embeddings import Embedder, default_embedder
-from talentsync.llm.feedback import FeedbackWriter, FollowUpRefiner, OfflineFeedbackWriter, OfflineFollowUpRefiner
+from talentsync.llm.feedback import (
+    FeedbackWriter,
+    FollowUpRefiner,
+    OfflineFeedbackWriter,
+    OfflineFollowUpRefiner,
+)
 from talentsync.speech.engine import SpeechEngine
 from talentsync.vectors.base import VectorStore
 
@@ -35,7 +40,9 @@ def _openai_client(settings: Settings):  # type: ignore[no-untyped-def]
 
     assert settings.openai_api_key is not None
     return openai.OpenAI(
-        api_key=settings.openai_api_key.get_secret_value(), base_url=settings.openai_base_url, max_retries=2,
+        api_key=settings.openai_api_key.get_secret_value(),
+        base_url=settings.openai_base_url,
+        max_retries=2,
         timeout=60,
     )
 

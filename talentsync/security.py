@@ -70,7 +70,13 @@ def password_problems(password: str, email: str = "") -> list[str]:
 
 def create_access_token(user_id: str, secret: str, ttl_minutes: int, roles: list[str]) -> str:
     now = datetime.now(UTC)
-    payload = {"sub": user_id, "roles": roles, "iat": now, "exp": now + timedelta(minutes=ttl_minutes), "typ": "access"}
+    payload = {
+        "sub": user_id,
+        "roles": roles,
+        "iat": now,
+        "exp": now + timedelta(minutes=ttl_minutes),
+        "typ": "access",
+    }
     return jwt.encode(payload, secret, algorithm="HS256")
 
 

@@ -43,3 +43,17 @@ def seed(settings: Settings, embed: bool = True) -> dict[str, int]:
         return seed_bank(factory, packs, store, lambda: build_embedder(settings))
     finally:
         engine.dispose()
+
+
+def main() -> None:
+    """`python -m talentsync.seed`: migrate and seed against the configured DATABASE_URL (containers, CI)."""
+    from talentsync.config import configure_logging, get_settings
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    migrate(settings.database_url)
+    log.info("seeded: %s", seed(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -34,22 +34,40 @@ class Stack:
         from talentsync.config import Settings
 
         values: dict[str, object] = {
-            "environment": "test", "database_url": self.database_url, "redis_url": self.redis_url,
-            "temporal_address": self.temporal_address, "data_dir": self.data_dir,
-            "login_rate_limit": "1000/minute", "upload_rate_limit": "1000/minute",
+            "environment": "test",
+            "database_url": self.database_url,
+            "redis_url": self.redis_url,
+            "temporal_address": self.temporal_address,
+            "data_dir": self.data_dir,
+            "login_rate_limit": "1000/minute",
+            "upload_rate_limit": "1000/minute",
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
 
     def env(self, **extra: str) -> dict[str, str]:
-        return {**os.environ, "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url,
-                "TEMPORAL_ADDRESS": self.temporal_address, "DATA_DIR": str(self.data_dir), "ENVIRONMENT": "test",
-                "LOGIN_RATE_LIMIT": "1000/minute", "UPLOAD_RATE_LIMIT": "1000/minute", **extra}
+        return {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "TEMPORAL_ADDRESS": self.temporal_address,
+            "DATA_DIR": str(self.data_dir),
+            "ENVIRONMENT": "test",
+            "LOGIN_RATE_LIMIT": "1000/minute",
+            "UPLOAD_RATE_LIMIT": "1000/minute",
+            **extra,
+        }
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    from devstack.services import ensure_database, free_port, postgres_service, redis_service, temporal_service
+    from devstack.services import (
+        ensure_database,
+        free_port,
+        postgres_service,
+        redis_service,
+        temporal_service,
+    )
 
     # Outside /root: the postgres system user must be able to reach the data directory.
     data = Path(tempfile.mkdtemp(prefix="talentsync-test-", dir="/tmp"))
@@ -106,10 +124,13 @@ class WorkerProc:
 def start_worker(stack: Stack, prefix: str, queues: str = "interview,ml,feedback,transcription") -> WorkerProc:
     log = stack.data_dir / "logs" / f"worker-{prefix or 'default'}-{uuid.uuid4().hex[:6]}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(log, "wb")  # noqa: SIM115
+    fh = open(log, "wb")
     proc = subprocess.Popen(
         [sys.executable, str(REPO / "worker.py"), "--queues", queues],
-        env=stack.env(TASK_QUEUE_PREFIX=prefix), stdout=fh, stderr=subprocess.STDOUT, cwd=REPO,
+        env=stack.env(TASK_QUEUE_PREFIX=prefix),
+        stdout=fh,
+        stderr=subprocess.STDOUT,
+        cwd=REPO,
     )
     import time
 

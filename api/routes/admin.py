@@ -33,9 +33,15 @@ def list_sessions(
     if status:
         stmt = stmt.where(InterviewSession.status == status)
     return [
-        {"id": str(s.id), "workflow_id": s.workflow_id, "status": s.status, "user_email": email,
-         "module": {"id": s.module_id, "name": name}, "created_at": s.created_at.isoformat(),
-         "overall_score": s.overall_score}
+        {
+            "id": str(s.id),
+            "workflow_id": s.workflow_id,
+            "status": s.status,
+            "user_email": email,
+            "module": {"id": s.module_id, "name": name},
+            "created_at": s.created_at.isoformat(),
+            "overall_score": s.overall_score,
+        }
         for s, email, name in db.execute(stmt).all()
     ]
 

@@ -13,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.limits import rate_limit
 from talentsync.db.models import Role, User
-from talentsync.security import burn_verify_time, create_access_token, hash_password, password_problems, verify_password
+from talentsync.security import (
+    burn_verify_time,
+    create_access_token,
+    hash_password,
+    password_problems,
+    verify_password,
+)
 
 router = APIRouter(tags=["accounts"])
 
@@ -33,7 +39,7 @@ class UserOut(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
 
 
@@ -64,7 +70,10 @@ def register(body: RegisterIn, db: SessionDep, request: Request) -> UserOut:
 
 @router.post("/auth/token", response_model=TokenOut)
 def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], db: SessionDep, settings: SettingsDep, request: Request
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    db: SessionDep,
+    settings: SettingsDep,
+    request: Request,
 ) -> TokenOut:
     email = form.username.strip().lower()
     rate_limit(request, "login", f"login:{email}")
@@ -74,8 +83,9 @@ def login(
     if user is None or not user.is_active or not verify_password(form.password, user.password_hash):
         # One message for both cases: no hint which part was wrong.
         raise HTTPException(401, "Incorrect email or password.", headers={"WWW-Authenticate": "Bearer"})
-    token = create_access_token(str(user.id), settings.jwt_secret.get_secret_value(), settings.jwt_ttl_minutes,
-                                user.role_names)
+    token = create_access_token(
+        str(user.id), settings.jwt_secret.get_secret_value(), settings.jwt_ttl_minutes, user.role_names
+    )
     return TokenOut(access_token=token, expires_in=settings.jwt_ttl_minutes * 60)
 
 

@@ -41,7 +41,9 @@ async def health(request: Request) -> dict[str, str]:
         return "ok"
 
     database, redis_s, temporal_s, vector = await asyncio.gather(
-        guarded(run_in_threadpool(db_check)), guarded(redis_check()), guarded(temporal_check()),
+        guarded(run_in_threadpool(db_check)),
+        guarded(redis_check()),
+        guarded(temporal_check()),
         guarded(run_in_threadpool(state.vector_store.health)),
     )
     return {"database": database, "redis": redis_s, "temporal": temporal_s, "vector_store": vector}

@@ -59,22 +59,33 @@ class QuestionOut(BaseModel):
 
 
 def question_out(q: Question, full: bool) -> QuestionOut:
-    out = QuestionOut(id=q.id, module_id=q.module_id, slug=q.slug, text=q.text, category=q.category,
-                      difficulty=q.difficulty)
+    out = QuestionOut(
+        id=q.id, module_id=q.module_id, slug=q.slug, text=q.text, category=q.category, difficulty=q.difficulty
+    )
     if full:  # ideal answers stay hidden from candidates: they are what answers are scored against
         out.ideal_answer, out.key_points, out.keywords = q.ideal_answer, list(q.key_points), list(q.keywords)
-        out.follow_ups = [FollowUpIn(text=t.text, trigger=t.trigger, key_points=list(t.key_points)) for t in q.follow_ups]
+        out.follow_ups = [
+            FollowUpIn(text=t.text, trigger=t.trigger, key_points=list(t.key_points)) for t in q.follow_ups
+        ]
     return out
 
 
 @router.get("/modules", response_model=list[ModuleOut])
 def list_modules(db: SessionDep, user: CurrentUser) -> list[ModuleOut]:
     counts = dict(
-        db.execute(select(Question.module_id, func.count()).where(Question.is_active).group_by(Question.module_id)).all()
+        db.execute(
+            select(Question.module_id, func.count()).where(Question.is_active).group_by(Question.module_id)
+        ).all()
     )
     return [
-        ModuleOut(id=m.id, slug=m.slug, name=m.name, domain=m.domain, description=m.description,
-                  question_count=int(counts.get(m.id, 0)))
+        ModuleOut(
+            id=m.id,
+            slug=m.slug,
+            name=m.name,
+            domain=m.domain,
+            description=m.description,
+            question_count=int(counts.get(m.id, 0)),
+        )
         for m in db.scalars(select(Module).order_by(Module.name))
     ]
 
@@ -84,18 +95,25 @@ def module_questions(module_id: int, db: SessionDep, user: CurrentUser) -> list[
     if db.get(Module, module_id) is None:
         raise HTTPException(404, "No such module.")
     full = "questions:write" in user.permission_codes
-    qs = db.scalars(select(Question).where(Question.module_id == module_id, Question.is_active).order_by(Question.position))
+    qs = db.scalars(
+        select(Question).where(Question.module_id == module_id, Question.is_active).order_by(Question.position)
+    )
     return [question_out(q, full) for q in qs]
 
 
 @router.get("/questions/search", response_model=list[QuestionOut])
 def search_questions(
-    db: SessionDep, user: CurrentUser, q: str = Query(min_length=2, max_length=200), limit: int = Query(20, ge=1, le=100)
+    db: SessionDep,
+    user: CurrentUser,
+    q: str = Query(min_length=2, max_length=200),
+    limit: int = Query(20, ge=1, le=100),
 ) -> list[QuestionOut]:
     tsq = func.websearch_to_tsquery("english", q)
     rows = db.scalars(
-        select(Question).where(Question.is_active, Question.search.op("@@")(tsq))
-        .order_by(func.ts_rank(Question.search, tsq).desc()).limit(limit)
+        select(Question)
+        .where(Question.is_active, Question.search.op("@@")(tsq))
+        .order_by(func.ts_rank(Question.search, tsq).desc())
+        .limit(limit)
     )
     full = "questions:write" in user.permission_codes
     return [question_out(row, full) for row in rows]
@@ -119,8 +137,16 @@ def _apply(db: SessionDep, q: Question, body: QuestionIn) -> None:
         db.delete(old)
     db.flush()
     for i, fu in enumerate(body.follow_ups):
-        db.add(FollowUpTemplate(question_id=q.id, slug=f"{q.slug}-fu-custom-{i}-{q.id}", text=fu.text,
-                                trigger=fu.trigger, key_points=fu.key_points, source="staff"))
+        db.add(
+            FollowUpTemplate(
+                question_id=q.id,
+                slug=f"{q.slug}-fu-custom-{i}-{q.id}",
+                text=fu.text,
+                trigger=fu.trigger,
+                key_points=fu.key_points,
+                source="staff",
+            )
+        )
 
 
 @router.post("/questions", status_code=201, response_model=QuestionOut)
@@ -130,10 +156,18 @@ async def create_question(
     module = db.get(Module, body.module_id)
     if module is None:
         raise HTTPException(404, "No such module.")
-    next_pos = db.scalar(select(func.coalesce(func.max(Question.position), -1) + 1).where(Question.module_id == module.id))
+    next_pos = db.scalar(
+        select(func.coalesce(func.max(Question.position), -1) + 1).where(Question.module_id == module.id)
+    )
     slug_seed = db.scalar(text("SELECT nextval(pg_get_serial_sequence('questions', 'id'))"))
-    q = Question(id=slug_seed, module_id=module.id, slug=f"{module.slug}-custom-{slug_seed}", text=body.text,
-                 category=body.category, position=next_pos or 0)
+    q = Question(
+        id=slug_seed,
+        module_id=module.id,
+        slug=f"{module.slug}-custom-{slug_seed}",
+        text=body.text,
+        category=body.category,
+        position=next_pos or 0,
+    )
     db.add(q)
     db.flush()
     _apply(db, q, body)
@@ -145,7 +179,11 @@ async def create_question(
 
 @router.put("/questions/{question_id}", response_model=QuestionOut)
 async def update_question(
-    question_id: int, body: QuestionIn, db: SessionDep, user: QuestionWriter, temporal: TemporalDep,
+    question_id: int,
+    body: QuestionIn,
+    db: SessionDep,
+    user: QuestionWriter,
+    temporal: TemporalDep,
     settings: SettingsDep,
 ) -> QuestionOut:
     q = db.get(Question, question_id)

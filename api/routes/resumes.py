@@ -24,8 +24,16 @@ router = APIRouter(tags=["resumes"])
 
 
 def resume_out(r: Resume) -> dict[str, Any]:
-    return {"id": str(r.id), "filename": r.filename, "kind": r.kind, "size_bytes": r.size_bytes,
-            "status": r.status, "error": r.error, "parsed": r.parsed, "created_at": r.created_at.isoformat()}
+    return {
+        "id": str(r.id),
+        "filename": r.filename,
+        "kind": r.kind,
+        "size_bytes": r.size_bytes,
+        "status": r.status,
+        "error": r.error,
+        "parsed": r.parsed,
+        "created_at": r.created_at.isoformat(),
+    }
 
 
 def _owned(db: SessionDep, user: CurrentUser, resume_id: str) -> Resume:
@@ -37,8 +45,13 @@ def _owned(db: SessionDep, user: CurrentUser, resume_id: str) -> Resume:
 
 @router.post("/resumes", status_code=202)
 async def upload_resume(
-    request: Request, db: SessionDep, user: CurrentUser, temporal: TemporalDep, media: MediaDep,
-    settings: SettingsDep, file: Annotated[UploadFile, File()],
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    temporal: TemporalDep,
+    media: MediaDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
     rate_limit(request, "upload", f"resume:{user.id}")
     data = await file.read(settings.max_resume_bytes + 1)
@@ -54,20 +67,38 @@ async def upload_resume(
         # hears about a bad file at once; the full parse runs in the workflow.
         await asyncio.to_thread(extract_text, data, kind)
     except ResumeError as err:
-        db.add(Resume(id=resume_id, user_id=user.id, filename=filename, kind="?", size_bytes=len(data),
-                      storage_key="", status="failed", error=err.detail))
+        db.add(
+            Resume(
+                id=resume_id,
+                user_id=user.id,
+                filename=filename,
+                kind="?",
+                size_bytes=len(data),
+                storage_key="",
+                status="failed",
+                error=err.detail,
+            )
+        )
         db.commit()
         raise HTTPException(err.status_code, err.detail) from None
     key = media.new_key("resume", kind)
     await asyncio.to_thread(media.write, key, data)
-    row = Resume(id=resume_id, user_id=user.id, filename=filename, kind=kind, size_bytes=len(data),
-                 storage_key=key, status="processing")
+    row = Resume(
+        id=resume_id,
+        user_id=user.id,
+        filename=filename,
+        kind=kind,
+        size_bytes=len(data),
+        storage_key=key,
+        status="processing",
+    )
     db.add(row)
     db.commit()
     await temporal.start_workflow(
         ResumeParseWorkflow.run,
         ParseResumeInput(resume_id=str(resume_id), queues=TaskQueues.with_prefix(settings.task_queue_prefix)),
-        id=f"resume-{resume_id}", task_queue=settings.task_queue("interview"),
+        id=f"resume-{resume_id}",
+        task_queue=settings.task_queue("interview"),
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     return {"id": str(resume_id), "status": "processing", "filename": filename}

@@ -9,7 +9,17 @@ import logging
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, HTTPException, Request, UploadFile, WebSocket, WebSocketDisconnect
+from fastapi import (
+    APIRouter,
+    File,
+    Form,
+    Header,
+    HTTPException,
+    Request,
+    UploadFile,
+    WebSocket,
+    WebSocketDisconnect,
+)
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -33,7 +43,14 @@ from talentsync.contracts import (
     SkipInput,
     TaskQueues,
 )
-from talentsync.db.models import FeedbackReportRow, InterviewSession, Module, Resume, Response, SessionQuestion, User
+from talentsync.db.models import (
+    FeedbackReportRow,
+    InterviewSession,
+    Module,
+    Response,
+    Resume,
+    User,
+)
 from talentsync.events import channel
 from workflows.interview_session import (
     ERR_INVALID_ANSWER,
@@ -47,8 +64,13 @@ from workflows.interview_session import (
 router = APIRouter(tags=["sessions"])
 log = logging.getLogger(__name__)
 
-ERROR_STATUS = {ERR_NOT_CURRENT: 409, ERR_NOT_ACTIVE: 409, ERR_INVALID_ANSWER: 422, ERR_NO_SPEECH: 422,
-                "AudioError": 422}
+ERROR_STATUS = {
+    ERR_NOT_CURRENT: 409,
+    ERR_NOT_ACTIVE: 409,
+    ERR_INVALID_ANSWER: 422,
+    ERR_NO_SPEECH: 422,
+    "AudioError": 422,
+}
 AUDIO_EXTENSIONS = {"webm": "webm", "ogg": "ogg", "mp3": "mp3", "mp4": "m4a", "wav": "wav", "flac": "flac"}
 
 
@@ -108,7 +130,11 @@ def _result_json(result: AnswerResult) -> dict[str, Any]:
 
 @router.post("/sessions", status_code=201)
 async def start_session(
-    body: StartIn, db: SessionDep, user: CurrentUser, temporal: TemporalDep, settings: SettingsDep,
+    body: StartIn,
+    db: SessionDep,
+    user: CurrentUser,
+    temporal: TemporalDep,
+    settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
 ) -> dict[str, Any]:
     module = db.get(Module, body.module_id)
@@ -128,17 +154,29 @@ async def start_session(
     session_id = uuid.uuid5(user.id, idempotency_key) if idempotency_key else uuid.uuid4()
     workflow_id = f"session-{session_id}"
     db.execute(
-        insert(InterviewSession).values(
-            id=session_id, user_id=user.id, module_id=module.id, resume_id=resume_id, parsed_resume_data=parsed,
-            workflow_id=workflow_id, status="active", max_questions=max_q,
-        ).on_conflict_do_nothing(index_elements=["id"])
+        insert(InterviewSession)
+        .values(
+            id=session_id,
+            user_id=user.id,
+            module_id=module.id,
+            resume_id=resume_id,
+            parsed_resume_data=parsed,
+            workflow_id=workflow_id,
+            status="active",
+            max_questions=max_q,
+        )
+        .on_conflict_do_nothing(index_elements=["id"])
     )
     db.commit()
     start = WithStartWorkflowOperation(
         InterviewSessionWorkflow.run,
         SessionStartInput(
-            session_id=str(session_id), user_id=str(user.id), module_id=module.id, domain=module.domain,
-            resume_id=str(resume_id) if resume_id else None, max_questions=max_q,
+            session_id=str(session_id),
+            user_id=str(user.id),
+            module_id=module.id,
+            domain=module.domain,
+            resume_id=str(resume_id) if resume_id else None,
+            max_questions=max_q,
             max_followups_per_question=settings.max_followups_per_question,
             followup_min_similarity=settings.followup_min_similarity,
             idle_timeout_seconds=settings.session_idle_timeout_minutes * 60,
@@ -151,12 +189,17 @@ async def start_session(
         search_attributes=TypedSearchAttributes([SearchAttributePair(INTERVIEW_STATUS, "active")]),
     )
     result: AnswerResult = await _call(
-        temporal.execute_update_with_start_workflow(InterviewSessionWorkflow.open, OpenSessionInput(),
-                                                    start_workflow_operation=start)
+        temporal.execute_update_with_start_workflow(
+            InterviewSessionWorkflow.open, OpenSessionInput(), start_workflow_operation=start
+        )
     )
-    return {"id": str(session_id), "status": result.status, "max_questions": max_q,
-            "module": module_name(db, module.id),
-            "question": result.question.model_dump() if result.question else None}
+    return {
+        "id": str(session_id),
+        "status": result.status,
+        "max_questions": max_q,
+        "module": module_name(db, module.id),
+        "question": result.question.model_dump() if result.question else None,
+    }
 
 
 def _handle(temporal: TemporalDep, sess: InterviewSession) -> WorkflowHandle[Any, Any]:
@@ -167,7 +210,8 @@ def _handle(temporal: TemporalDep, sess: InterviewSession) -> WorkflowHandle[Any
 def list_sessions(db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
     answered = (
         select(Response.session_id, func.count(func.distinct(Response.session_question_id)).label("n"))
-        .group_by(Response.session_id).subquery()
+        .group_by(Response.session_id)
+        .subquery()
     )
     rows = db.execute(
         select(InterviewSession, Module.name, answered.c.n)
@@ -178,9 +222,16 @@ def list_sessions(db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
         .limit(200)
     ).all()
     return [
-        {"id": str(s.id), "status": s.status, "module": {"id": s.module_id, "name": name},
-         "created_at": s.created_at.isoformat(), "ended_at": s.ended_at.isoformat() if s.ended_at else None,
-         "overall_score": s.overall_score, "answered": int(n or 0), "max_questions": s.max_questions}
+        {
+            "id": str(s.id),
+            "status": s.status,
+            "module": {"id": s.module_id, "name": name},
+            "created_at": s.created_at.isoformat(),
+            "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+            "overall_score": s.overall_score,
+            "answered": int(n or 0),
+            "max_questions": s.max_questions,
+        }
         for s, name, n in rows
     ]
 
@@ -188,16 +239,29 @@ def list_sessions(db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
 @router.get("/sessions/{session_id}")
 async def get_session(session_id: str, db: SessionDep, user: CurrentUser, temporal: TemporalDep) -> dict[str, Any]:
     sess = owned_session(db, user, session_id)
-    base = {"id": str(sess.id), "module": module_name(db, sess.module_id), "workflow_id": sess.workflow_id,
-            "created_at": sess.created_at.isoformat(), "max_questions": sess.max_questions}
+    base = {
+        "id": str(sess.id),
+        "module": module_name(db, sess.module_id),
+        "workflow_id": sess.workflow_id,
+        "created_at": sess.created_at.isoformat(),
+        "max_questions": sess.max_questions,
+    }
     try:
         state: SessionState = await _handle(temporal, sess).query(InterviewSessionWorkflow.get_state)
         return {**base, **state.model_dump(mode="json", exclude={"session_id"})}
     except RPCError:
         # Finished workflows can still be queried; this is the fallback if Temporal is unreachable.
         answered = db.scalar(select(func.count()).select_from(Response).where(Response.session_id == sess.id)) or 0
-        return {**base, "status": sess.status, "question": None, "asked": answered, "answered": answered,
-                "skipped": 0, "scored": 0, "scoring_errors": []}
+        return {
+            **base,
+            "status": sess.status,
+            "question": None,
+            "asked": answered,
+            "answered": answered,
+            "skipped": 0,
+            "scored": 0,
+            "scoring_errors": [],
+        }
 
 
 def _answer_update_id(question_id: str, content: bytes) -> str:
@@ -207,7 +271,12 @@ def _answer_update_id(question_id: str, content: bytes) -> str:
 
 @router.post("/sessions/{session_id}/answers")
 async def answer(
-    session_id: str, body: AnswerIn, db: SessionDep, user: CurrentUser, temporal: TemporalDep, settings: SettingsDep
+    session_id: str,
+    body: AnswerIn,
+    db: SessionDep,
+    user: CurrentUser,
+    temporal: TemporalDep,
+    settings: SettingsDep,
 ) -> dict[str, Any]:
     sess = owned_session(db, user, session_id)
     if sess.user_id != user.id:
@@ -217,12 +286,14 @@ async def answer(
         raise HTTPException(422, "The answer is empty; type an answer or skip the question.")
     if len(text) > settings.max_answer_chars:
         raise HTTPException(
-            422, f"The answer is {len(text):,} characters; the limit is {settings.max_answer_chars:,}. Shorten it."
+            422,
+            f"The answer is {len(text):,} characters; the limit is {settings.max_answer_chars:,}. Shorten it.",
         )
     db.close()  # release the connection while the workflow works
     result: AnswerResult = await _call(
         _handle(temporal, sess).execute_update(
-            InterviewSessionWorkflow.answer, AnswerInput(question_id=body.question_id, text=text),
+            InterviewSessionWorkflow.answer,
+            AnswerInput(question_id=body.question_id, text=text),
             id=_answer_update_id(body.question_id, text.encode()),
         )
     )
@@ -231,8 +302,15 @@ async def answer(
 
 @router.post("/sessions/{session_id}/answers/audio")
 async def answer_audio(
-    session_id: str, request: Request, db: SessionDep, user: CurrentUser, temporal: TemporalDep, media: MediaDep,
-    settings: SettingsDep, question_id: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File()],
+    session_id: str,
+    request: Request,
+    db: SessionDep,
+    user: CurrentUser,
+    temporal: TemporalDep,
+    media: MediaDep,
+    settings: SettingsDep,
+    question_id: Annotated[str, Form(max_length=64)],
+    file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
     from talentsync.speech.audio import sniff_audio
 
@@ -262,13 +340,17 @@ async def answer_audio(
 
 
 @router.post("/sessions/{session_id}/skip")
-async def skip(session_id: str, body: SkipIn, db: SessionDep, user: CurrentUser, temporal: TemporalDep) -> dict[str, Any]:
+async def skip(
+    session_id: str, body: SkipIn, db: SessionDep, user: CurrentUser, temporal: TemporalDep
+) -> dict[str, Any]:
     sess = owned_session(db, user, session_id)
     if sess.user_id != user.id:
         raise HTTPException(403, "Only the candidate can skip in this session.")
     result: AnswerResult = await _call(
         _handle(temporal, sess).execute_update(
-            InterviewSessionWorkflow.skip, SkipInput(question_id=body.question_id), id=f"skip-{body.question_id}"
+            InterviewSessionWorkflow.skip,
+            SkipInput(question_id=body.question_id),
+            id=f"skip-{body.question_id}",
         )
     )
     return _result_json(result)
@@ -290,8 +372,12 @@ def report(session_id: str, db: SessionDep, user: CurrentUser) -> JSONResponse:
     sess = owned_session(db, user, session_id)
     fb = db.get(FeedbackReportRow, sess.id)
     if fb is None:
-        if sess.status in ("ended",) or (sess.status == "abandoned" and sess.overall_score is None
-                                          and sess.ended_at is not None and _no_answers(db, sess)):
+        if sess.status in ("ended",) or (
+            sess.status == "abandoned"
+            and sess.overall_score is None
+            and sess.ended_at is not None
+            and _no_answers(db, sess)
+        ):
             raise HTTPException(409, "This session ended without answers, so there is no report.")
         detail = {
             "active": "The interview is still running.",
@@ -307,7 +393,9 @@ def _no_answers(db: Session, sess: InterviewSession) -> bool:
 
 
 @router.get("/sessions/{session_id}/responses/{response_id}/audio")
-def response_audio(session_id: str, response_id: str, db: SessionDep, user: CurrentUser, media: MediaDep) -> FileResponse:
+def response_audio(
+    session_id: str, response_id: str, db: SessionDep, user: CurrentUser, media: MediaDep
+) -> FileResponse:
     sess = owned_session(db, user, session_id)
     resp = db.get(Response, parse_uuid(response_id, "response"))
     if resp is None or resp.session_id != sess.id or not resp.audio_key:
@@ -315,8 +403,14 @@ def response_audio(session_id: str, response_id: str, db: SessionDep, user: Curr
     path = media.path(resp.audio_key)
     if not path.exists():
         raise HTTPException(404, "The recording is no longer stored.")
-    media_type = {"webm": "audio/webm", "ogg": "audio/ogg", "mp3": "audio/mpeg", "m4a": "audio/mp4",
-                  "wav": "audio/wav", "flac": "audio/flac"}.get(path.suffix.lstrip("."), "application/octet-stream")
+    media_type = {
+        "webm": "audio/webm",
+        "ogg": "audio/ogg",
+        "mp3": "audio/mpeg",
+        "m4a": "audio/mp4",
+        "wav": "audio/wav",
+        "flac": "audio/flac",
+    }.get(path.suffix.lstrip("."), "application/octet-stream")
     return FileResponse(path, media_type=media_type)
 
 

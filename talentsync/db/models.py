@@ -185,9 +185,7 @@ class SessionQuestion(Base):
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # core | resume | follow_up
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
-    follow_up_template_id: Mapped[int | None] = mapped_column(
-        ForeignKey("follow_up_templates.id", ondelete="SET NULL")
-    )
+    follow_up_template_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up_templates.id", ondelete="SET NULL"))
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("session_questions.id", ondelete="SET NULL"))
     # Answers are ranked against others with the same key (same bank question or template).
     percentile_key: Mapped[str] = mapped_column(String(120), index=True)
@@ -206,9 +204,7 @@ class Response(Base):
     __tablename__ = "responses"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
-    session_question_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("session_questions.id", ondelete="CASCADE")
-    )
+    session_question_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("session_questions.id", ondelete="CASCADE"))
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     text: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(8), default="text")  # text | audio
@@ -275,12 +271,21 @@ def _vector_table(name: str) -> type[Base]:
             Index(f"ix_{name}_metadata", "metadata", postgresql_using="gin"),
         ),
     }
-    annotations = {"id": Mapped[str], "embedding": Mapped[Any], "metadata_": Mapped[dict[str, Any]],
-                   "document": Mapped[str], "updated_at": Mapped[datetime]}
+    annotations = {
+        "id": Mapped[str],
+        "embedding": Mapped[Any],
+        "metadata_": Mapped[dict[str, Any]],
+        "document": Mapped[str],
+        "updated_at": Mapped[datetime],
+    }
     attrs["__annotations__"] = annotations
     cls_name = "Vec" + "".join(p.capitalize() for p in name.split("_"))
     return type(cls_name, (Base,), attrs)
 
 
-VECTOR_NAMESPACES = {"questions": "vec_questions", "followups": "vec_followups", "ideal-answers": "vec_ideal_answers"}
+VECTOR_NAMESPACES = {
+    "questions": "vec_questions",
+    "followups": "vec_followups",
+    "ideal-answers": "vec_ideal_answers",
+}
 VECTOR_TABLES: dict[str, type[Base]] = {ns: _vector_table(table) for ns, table in VECTOR_NAMESPACES.items()}

@@ -124,13 +124,9 @@ def _delivery_notes(delivery: dict[str, Any] | None) -> tuple[list[str], list[st
     wpm = delivery.get("wpm")
     if isinstance(wpm, int | float):
         if wpm < lo:
-            bad.append(
-                f"You spoke at {wpm:.0f} words per minute; aim for {lo:.0f}-{hi:.0f} so it sounds confident."
-            )
+            bad.append(f"You spoke at {wpm:.0f} words per minute; aim for {lo:.0f}-{hi:.0f} so it sounds confident.")
         elif wpm > hi:
-            bad.append(
-                f"You spoke at {wpm:.0f} words per minute; slow down to {lo:.0f}-{hi:.0f} so points land."
-            )
+            bad.append(f"You spoke at {wpm:.0f} words per minute; slow down to {lo:.0f}-{hi:.0f} so points land.")
         else:
             good.append(f"Comfortable pace: {wpm:.0f} words per minute, inside the {lo:.0f}-{hi:.0f} target.")
     fillers = delivery.get("fillers_per_min")
@@ -141,14 +137,10 @@ def _delivery_notes(delivery: dict[str, Any] | None) -> tuple[list[str], list[st
                 f"{MAX_FILLERS_PER_MIN:.0f} by pausing silently instead."
             )
         else:
-            good.append(
-                f"Few filler words: {fillers:.1f} per minute (target under {MAX_FILLERS_PER_MIN:.0f})."
-            )
+            good.append(f"Few filler words: {fillers:.1f} per minute (target under {MAX_FILLERS_PER_MIN:.0f}).")
     pauses = delivery.get("long_pauses")
     if isinstance(pauses, int | float) and pauses > MAX_LONG_PAUSES:
-        bad.append(
-            f"{pauses:.0f} long pauses; take a moment to plan before you start rather than mid-answer."
-        )
+        bad.append(f"{pauses:.0f} long pauses; take a moment to plan before you start rather than mid-answer.")
     return good, bad
 
 
@@ -170,23 +162,17 @@ def _answer_feedback(item: AnswerForFeedback) -> AnswerFeedback:
         ranked = sorted(weighted.values(), key=lambda d: (-d.score, DIMENSIONS.index(d.name)))
         for d in ranked:
             if d.score >= STRENGTH_AT and len(strengths) < 3 and d.name != "coverage":
-                strengths.append(f"Strong {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}")
+                strengths.append(f"Strength, {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}")
         if missed:
             improvements.append("Missed key points: " + "; ".join(missed) + ".")
         weakest = sorted(weighted.values(), key=lambda d: (d.score, DIMENSIONS.index(d.name)))
         for d in weakest:
             if d.score < WEAK_AT and d.name != "coverage" and len(improvements) < 3:
-                improvements.append(
-                    f"Weakest area, {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}"
-                )
+                improvements.append(f"Weakest area, {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}")
         if "off_topic" in score.flags:
-            improvements.insert(
-                0, "The answer did not address this question; restate it and answer it directly."
-            )
+            improvements.insert(0, "The answer did not address this question; restate it and answer it directly.")
         if "keyword_stuffing" in score.flags:
-            improvements.append(
-                "Listing expected terms earns nothing; explain each idea in a full sentence instead."
-            )
+            improvements.append("Listing expected terms earns nothing; explain each idea in a full sentence instead.")
     good, bad = _delivery_notes(item.delivery)
     strengths.extend(good)
     improvements.extend(bad)
@@ -225,14 +211,10 @@ def _outline(item: AnswerForFeedback, covered: list[str], missed: list[str]) -> 
     outline += [f"Explain: {p}" for p in marked]
     if item.category == "system_design":
         outline.insert(1, "State requirements and a scale estimate (users, requests per second, data size).")
-        outline.append(
-            "Walk through the data flow end to end, then name the main bottleneck and how it scales."
-        )
+        outline.append("Walk through the data flow end to end, then name the main bottleneck and how it scales.")
     elif item.category == "product":
         outline.insert(1, "Name the users and the problem, and the metric that would prove success.")
-        outline.append(
-            "Prioritise: what you would ship first, how you would test it, and the guardrail metric."
-        )
+        outline.append("Prioritise: what you would ship first, how you would test it, and the guardrail metric.")
     else:
         outline.append("Give a concrete example from your own work, with a number.")
     outline.append("Close with a trade-off or limitation and when you would choose differently.")
@@ -268,13 +250,9 @@ class OfflineFeedbackWriter:
 
     def _summary(self, inp: FeedbackInput) -> str:
         n = len(inp.answers)
-        text = (
-            f"{inp.module_name}: {inp.overall_score:.0f}/100 overall across {n} answer{'s' if n != 1 else ''}"
-        )
+        text = f"{inp.module_name}: {inp.overall_score:.0f}/100 overall across {n} answer{'s' if n != 1 else ''}"
         if inp.overall_percentile is not None:
-            text += (
-                f", higher than {inp.overall_percentile:.0f}% of candidates who answered the same questions"
-            )
+            text += f", higher than {inp.overall_percentile:.0f}% of candidates who answered the same questions"
         text += "."
         means = self._dimension_means(inp)
         if means:
@@ -299,22 +277,29 @@ class OfflineFeedbackWriter:
 
     def _focus_areas(self, inp: FeedbackInput) -> list[str]:
         means = self._dimension_means(inp)
+        weights = {
+            name: _mean([a.score.dimensions[name].weight for a in inp.answers if name in a.score.dimensions])
+            for name in means
+        }
         missed_counts: dict[str, int] = {}
         for a in inp.answers:
             for kp in a.score.key_points:
                 if not kp.covered:
+                    # dict keeps first-seen order, so ties stay in question order.
                     missed_counts[kp.point] = missed_counts.get(kp.point, 0) + 1
-        top_missed = sorted(missed_counts, key=lambda p: (-missed_counts[p], p))[:3]
+        top_missed = sorted(missed_counts, key=lambda p: -missed_counts[p])[:3]
 
-        # Candidate areas with a badness in 0-100 (higher = more urgent), most urgent first.
+        # Rank by the overall points a candidate would gain by fixing the area:
+        # (100 - average score) x average weight. Ties fall back to the fixed dimension order.
         candidates: list[tuple[float, int, str]] = []
-        for i, (name, mean) in enumerate(sorted(means.items(), key=lambda kv: DIMENSIONS.index(kv[0]))):
+        for name, mean in means.items():
             advice = FOCUS_ADVICE[name]
             if name == "coverage":
                 if not top_missed:
                     continue
                 advice = advice.format(missed="; ".join(top_missed))
-            candidates.append((100.0 - mean, i, f"{advice} (average {_fmt(mean)}/100)"))
+            gain = (100.0 - mean) * weights[name]
+            candidates.append((gain, DIMENSIONS.index(name), f"{advice} (average {_fmt(mean)}/100)"))
         delivery = self._delivery_focus(inp)
         if delivery:
             candidates.append(delivery)
@@ -336,24 +321,22 @@ class OfflineFeedbackWriter:
         if not spoken:
             return None
         wpms = [float(d["wpm"]) for d in spoken if isinstance(d.get("wpm"), int | float)]
-        fillers = [
-            float(d["fillers_per_min"]) for d in spoken if isinstance(d.get("fillers_per_min"), int | float)
-        ]
+        fillers = [float(d["fillers_per_min"]) for d in spoken if isinstance(d.get("fillers_per_min"), int | float)]
         lo, hi = WPM_BAND
         problems: list[str] = []
+        # On the same scale as a dimension's potential gain (overall points): delivery does not
+        # enter the score, but a pace or filler problem is usually worth 8-20 points of impression.
         badness = 0.0
         if wpms:
             wpm = _mean(wpms)
             if wpm < lo or wpm > hi:
                 problems.append(f"average pace {wpm:.0f} words per minute (target {lo:.0f}-{hi:.0f})")
-                badness = max(badness, min(100.0, 40.0 + abs(wpm - (lo if wpm < lo else hi))))
+                badness = max(badness, min(20.0, 8.0 + abs(wpm - (lo if wpm < lo else hi)) / 5.0))
         if fillers:
             rate = _mean(fillers)
             if rate >= MAX_FILLERS_PER_MIN:
-                problems.append(
-                    f"{rate:.1f} filler words per minute (target under {MAX_FILLERS_PER_MIN:.0f})"
-                )
-                badness = max(badness, min(100.0, 40.0 + 10.0 * rate))
+                problems.append(f"{rate:.1f} filler words per minute (target under {MAX_FILLERS_PER_MIN:.0f})")
+                badness = max(badness, min(20.0, 8.0 + 2.0 * rate))
         if not problems:
             return None
         return (badness, len(DIMENSIONS), "Work on delivery: " + " and ".join(problems) + ".")

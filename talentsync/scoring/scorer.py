@@ -60,12 +60,15 @@ SCORER_VERSION = "minilm-v1"
 # 0.08-0.31 (one outlier 0.39 where both were about key-value storage), strong on-topic answers
 # 0.40-0.78, vague on-topic answers 0.44-0.86 (vague answers echo the question).
 RELEVANCE_FLOOR, RELEVANCE_FULL = 0.25, 0.45
+# Without a model answer only the question itself is a reference, and a question is short: the
+# same answers sit lower (resume questions: off-topic 0.18, on-topic 0.33-0.38), so the ramp too.
+RELEVANCE_FLOOR_NO_IDEAL, RELEVANCE_FULL_NO_IDEAL = 0.15, 0.40
 # model answer <-> answer centroid: off-topic <= 0.35, vague on-topic 0.13-0.74, strong 0.40-0.78.
 IDEAL_FLOOR, IDEAL_FULL = 0.20, 0.80
 # key point <-> best sentence (blended with the exemplar): paraphrases 0.45-0.75, off-topic
 # sentences <= 0.34, rubric-style points told as a story only 0.30-0.42.
-KEY_POINT_COVERED = 0.45
-KEY_POINT_PARTIAL = 0.30  # below this a key point earns nothing
+KEY_POINT_COVERED = 0.42
+KEY_POINT_PARTIAL = 0.28  # below this a key point earns nothing
 LEXICAL_BONUS = 0.15  # added (times overlap share) when the sentence is already related
 ECHO_PENALTY = 1.0  # how much restating the question counts against a key-point match
 RELATED_SENTENCE = 0.30  # a sentence this close to the question/reference counts as on topic
@@ -337,7 +340,9 @@ def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) 
         "relevance": relevance,
         "ideal_similarity": _ideal_similarity(answer_vec, ref.ideal, bool(prose.any())),
         "coverage": None,
-        "structure": _structure(question.category, sentences, gate),
+        "structure": _structure(
+            question.category, [u for u, p in zip(units, prose, strict=True) if p] or units, gate
+        ),
         "specificity": _specificity(units, related, keywords_lower, gate, stuffing),
         # Length counts the prose actually analysed: appended keyword lists do not lengthen an answer.
         "length": _length(
@@ -411,7 +416,10 @@ def _relevance(to_question: float, to_ideal: float | None, best_sentence: float)
     # otherwise unrelated answer.
     whole = to_question if to_ideal is None else max(to_question, to_ideal)
     cos = max(whole, 0.5 * (whole + best_sentence))
-    score = 100.0 * _ramp(cos, RELEVANCE_FLOOR, RELEVANCE_FULL)
+    if to_ideal is None:
+        score = 100.0 * _ramp(cos, RELEVANCE_FLOOR_NO_IDEAL, RELEVANCE_FULL_NO_IDEAL)
+    else:
+        score = 100.0 * _ramp(cos, RELEVANCE_FLOOR, RELEVANCE_FULL)
     if score >= 75:
         why = "The answer stays on the question throughout"
     elif score >= 45:

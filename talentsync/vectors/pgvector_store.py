@@ -6,7 +6,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -31,7 +30,12 @@ class PgVectorStore:
             return 0
         table = VECTOR_NAMESPACES[namespace]
         rows = [
-            {"id": r.id, "embedding": _vec_literal(r.values), "metadata": json.dumps(r.metadata), "document": r.document}
+            {
+                "id": r.id,
+                "embedding": _vec_literal(r.values),
+                "metadata": json.dumps(r.metadata),
+                "document": r.document,
+            }
             for r in records
         ]
         # Deterministic ids make re-runs (activity retries, re-seeding) overwrite, never duplicate.
@@ -50,7 +54,7 @@ class PgVectorStore:
     ) -> list[VectorMatch]:
         check_namespace(namespace)
         table = VECTOR_NAMESPACES[namespace]
-        params: dict[str, Any] = {"q": _vec_literal(np.asarray(vector, dtype=np.float32)), "k": top_k}
+        params: dict[str, Any] = {"q": _vec_literal(vector), "k": top_k}
         clause = ""
         if where:
             clause = "WHERE metadata @> CAST(:where AS jsonb)"
@@ -64,7 +68,9 @@ class PgVectorStore:
             conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
             conn.execute(text(f"SET LOCAL hnsw.ef_search = {int(self._ef_search)}"))
             rows = conn.execute(sql, params).all()
-        return [VectorMatch(id=r.id, score=float(r.score), metadata=dict(r.metadata), document=r.document) for r in rows]
+        return [
+            VectorMatch(id=r.id, score=float(r.score), metadata=dict(r.metadata), document=r.document) for r in rows
+        ]
 
     def delete(self, namespace: str, ids: Sequence[str]) -> None:
         check_namespace(namespace)
@@ -79,7 +85,8 @@ class PgVectorStore:
     def count(self, namespace: str) -> int:
         check_namespace(namespace)
         with self._engine.connect() as conn:
-            return int(conn.execute(text(f"SELECT count(*) FROM {VECTOR_NAMESPACES[namespace]}")).scalar_one())  # noqa: S608
+            table = VECTOR_NAMESPACES[namespace]
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
 
     def health(self) -> str:
         try:

@@ -23,8 +23,12 @@ class PineconeVectorStore:
 
     def upsert(self, namespace: str, records: Sequence[VectorRecord]) -> int:
         check_namespace(namespace)
-        vectors = [
-            {"id": r.id, "values": [float(v) for v in r.values], "metadata": {**r.metadata, "document": r.document}}
+        vectors: list[dict[str, Any]] = [
+            {
+                "id": r.id,
+                "values": [float(v) for v in r.values],
+                "metadata": {**r.metadata, "document": r.document},
+            }
             for r in records
         ]
         for start in range(0, len(vectors), 100):  # Pinecone caps request size; batch
@@ -37,7 +41,11 @@ class PineconeVectorStore:
         check_namespace(namespace)
         flt = {k: {"$eq": v} for k, v in (where or {}).items()} or None
         res = self._index.query(
-            vector=[float(v) for v in vector], top_k=top_k, namespace=namespace, filter=flt, include_metadata=True
+            vector=[float(v) for v in vector],
+            top_k=top_k,
+            namespace=namespace,
+            filter=flt,
+            include_metadata=True,
         )
         out = []
         for m in res.matches or []:

@@ -35,21 +35,29 @@ def test_duplicate_email_is_409(api):
     email = f"dup-{uuid.uuid4().hex[:8]}@example.com"
     ok = api.post("/api/auth/register", json={"email": email, "password": "s3cure-enough-pass", "full_name": "A"})
     assert ok.status_code == 201
-    again = api.post("/api/auth/register", json={"email": email.upper(), "password": "s3cure-enough-pass", "full_name": "B"})
+    again = api.post(
+        "/api/auth/register",
+        json={"email": email.upper(), "password": "s3cure-enough-pass", "full_name": "B"},
+    )
     assert again.status_code == 409
     assert "exists" in again.json()["detail"]
 
 
 @pytest.mark.parametrize("password", ["short1!", "onlyletterslong", "1234567890"])
 def test_weak_password_is_422(api, password):
-    r = api.post("/api/auth/register", json={"email": f"w-{uuid.uuid4().hex[:8]}@example.com", "password": password,
-                                             "full_name": "W"})
+    r = api.post(
+        "/api/auth/register",
+        json={"email": f"w-{uuid.uuid4().hex[:8]}@example.com", "password": password, "full_name": "W"},
+    )
     assert r.status_code == 422
     assert "Password too weak" in r.json()["detail"]
 
 
 def test_invalid_email_and_json_are_422(api):
-    r = api.post("/api/auth/register", json={"email": "not-an-email", "password": "s3cure-enough-pass", "full_name": "X"})
+    r = api.post(
+        "/api/auth/register",
+        json={"email": "not-an-email", "password": "s3cure-enough-pass", "full_name": "X"},
+    )
     assert r.status_code == 422 and isinstance(r.json()["detail"], str)
     r = api.post("/api/auth/register", content=b"{not json", headers={"Content-Type": "application/json"})
     assert r.status_code == 422
@@ -68,11 +76,17 @@ def test_forged_and_expired_tokens_are_401(api, stack):
     headers = register(api)
     user_id = api.get("/api/users/me", headers=headers).json()["id"]
     now = datetime.now(UTC)
-    forged = jwt.encode({"sub": user_id, "iat": now, "exp": now + timedelta(hours=1), "typ": "access"},
-                        "not-the-secret", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": user_id, "iat": now, "exp": now + timedelta(hours=1), "typ": "access"},
+        "not-the-secret",
+        algorithm="HS256",
+    )
     secret = stack.settings().jwt_secret.get_secret_value()
-    expired = jwt.encode({"sub": user_id, "iat": now - timedelta(hours=2), "exp": now - timedelta(hours=1),
-                          "typ": "access"}, secret, algorithm="HS256")
+    expired = jwt.encode(
+        {"sub": user_id, "iat": now - timedelta(hours=2), "exp": now - timedelta(hours=1), "typ": "access"},
+        secret,
+        algorithm="HS256",
+    )
     for token in (forged, expired, "garbage"):
         r = api.get("/api/users/me", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 401, token
@@ -81,8 +95,10 @@ def test_forged_and_expired_tokens_are_401(api, stack):
 
 def test_first_admin_has_staff_powers(api, stack):
     s = stack.settings()
-    tok = api.post("/api/auth/token", data={"username": s.first_admin_email,
-                                            "password": s.first_admin_password.get_secret_value()})
+    tok = api.post(
+        "/api/auth/token",
+        data={"username": s.first_admin_email, "password": s.first_admin_password.get_secret_value()},
+    )
     assert tok.status_code == 200
     headers = {"Authorization": f"Bearer {tok.json()['access_token']}"}
     assert set(api.get("/api/users/me", headers=headers).json()["roles"]) >= {"admin", "staff"}

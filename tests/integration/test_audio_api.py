@@ -28,8 +28,12 @@ def _start(api, headers, max_questions: int = 2) -> tuple[str, dict]:
 
 
 def _send(api, headers, sid, qid, data: bytes, filename: str):
-    return api.post(f"/api/sessions/{sid}/answers/audio", data={"question_id": qid},
-                    files={"file": (filename, data, "application/octet-stream")}, headers=headers)
+    return api.post(
+        f"/api/sessions/{sid}/answers/audio",
+        data={"question_id": qid},
+        files={"file": (filename, data, "application/octet-stream")},
+        headers=headers,
+    )
 
 
 def test_voice_answer_is_transcribed_scored_and_analysed(api, tmp_path):
@@ -88,8 +92,11 @@ def test_bad_audio_is_a_clear_4xx_and_the_question_stays_open(api, name, filenam
     # Nothing is lost or stuck: the same question is still current and takes a typed answer.
     state = api.get(f"/api/sessions/{sid}", headers=headers).json()
     assert state["question"]["id"] == q["id"] and state["status"] == "active"
-    ok = api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "Typed instead."},
-                  headers=headers)
+    ok = api.post(
+        f"/api/sessions/{sid}/answers",
+        json={"question_id": q["id"], "text": "Typed instead."},
+        headers=headers,
+    )
     assert ok.status_code == 200
 
 

@@ -45,19 +45,32 @@ def test_full_text_interview(api, stack):
     assert q["index"] == 0 and q["kind"] in ("core", "resume") and q["text"]
 
     # Not the current question -> 409; empty -> 422; too long -> 422. Nothing is recorded for them.
-    assert api.post(f"/api/sessions/{sid}/answers", json={"question_id": str(uuid.uuid4()), "text": "x"},
-                    headers=headers).status_code == 409
-    assert api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "   "},
-                    headers=headers).status_code == 422
-    long = api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "word " * 5000},
-                    headers=headers)
+    assert (
+        api.post(
+            f"/api/sessions/{sid}/answers",
+            json={"question_id": str(uuid.uuid4()), "text": "x"},
+            headers=headers,
+        ).status_code
+        == 409
+    )
+    assert (
+        api.post(
+            f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "   "}, headers=headers
+        ).status_code
+        == 422
+    )
+    long = api.post(
+        f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "word " * 5000}, headers=headers
+    )
     assert long.status_code == 422 and "limit" in long.json()["detail"]
 
     # Someone else cannot see or answer this session.
     other = register(api)
     assert api.get(f"/api/sessions/{sid}", headers=other).status_code == 404
-    assert api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "hi"},
-                    headers=other).status_code == 404
+    assert (
+        api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "hi"}, headers=other).status_code
+        == 404
+    )
 
     asked = [q["id"]]
     first = api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": STRONG}, headers=headers)
@@ -75,8 +88,11 @@ def test_full_text_interview(api, stack):
     assert len(asked) == 3
 
     # The session no longer takes answers.
-    late = api.post(f"/api/sessions/{sid}/answers", json={"question_id": asked[-1], "text": "one more thought"},
-                    headers=headers)
+    late = api.post(
+        f"/api/sessions/{sid}/answers",
+        json={"question_id": asked[-1], "text": "one more thought"},
+        headers=headers,
+    )
     assert late.status_code == 409
 
     report = _wait_report(api, headers, sid)
@@ -84,7 +100,13 @@ def test_full_text_interview(api, stack):
     assert 0 < report["overall"]["score"] <= 100
     for a in report["answers"]:
         assert a["scores"]["key_points"], "each score explains itself"
-        assert set(a["scores"]["dimensions"]) >= {"relevance", "coverage", "structure", "specificity", "length"}
+        assert set(a["scores"]["dimensions"]) >= {
+            "relevance",
+            "coverage",
+            "structure",
+            "specificity",
+            "length",
+        }
         assert a["feedback"]["strengths"] or a["feedback"]["improvements"]
     assert len(report["focus_areas"]) == 3 and report["summary"]
 
@@ -105,8 +127,11 @@ def test_percentiles_rank_against_earlier_answers(api):
     for answer in ("I don't know.", STRONG):
         headers = register(api)
         module = module or _module(api, headers, "behavioral")
-        sid = api.post("/api/sessions", json={"module_id": module["id"], "max_questions": 1},
-                       headers={**headers, "Idempotency-Key": uuid.uuid4().hex}).json()["id"]
+        sid = api.post(
+            "/api/sessions",
+            json={"module_id": module["id"], "max_questions": 1},
+            headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
+        ).json()["id"]
         q = api.get(f"/api/sessions/{sid}", headers=headers).json()["question"]
         api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": answer}, headers=headers)
         scores.append(_wait_report(api, headers, sid))
@@ -132,8 +157,12 @@ def test_skip_and_end_early(api):
     skipped = api.post(f"/api/sessions/{sid}/skip", json={"question_id": q["id"]}, headers=headers)
     assert skipped.status_code == 200 and skipped.json()["question"]["index"] == 1
     q = skipped.json()["question"]
-    assert api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": STRONG},
-                    headers=headers).status_code == 200
+    assert (
+        api.post(
+            f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": STRONG}, headers=headers
+        ).status_code
+        == 200
+    )
     assert api.post(f"/api/sessions/{sid}/end", headers=headers).status_code == 202
     report = _wait_report(api, headers, sid)
     assert len(report["answers"]) == 1
@@ -145,5 +174,7 @@ def test_bad_session_requests(api):
     assert api.post("/api/sessions", json={"module_id": 1, "max_questions": 0}, headers=headers).status_code == 422
     assert api.get("/api/sessions/not-a-uuid", headers=headers).status_code == 404
     assert api.get(f"/api/sessions/{uuid.uuid4()}/report", headers=headers).status_code == 404
-    assert api.post("/api/sessions", json={"module_id": 1, "resume_id": str(uuid.uuid4())},
-                    headers=headers).status_code == 404
+    assert (
+        api.post("/api/sessions", json={"module_id": 1, "resume_id": str(uuid.uuid4())}, headers=headers).status_code
+        == 404
+    )

@@ -50,15 +50,21 @@ def test_upload_parse_review_and_interview_about_it(api):
     assert api.get(f"/api/resumes/{body['id']}", headers=other).status_code == 404
 
     module = next(m for m in api.get("/api/modules", headers=headers).json() if m["slug"] == "backend-python")
-    start = api.post("/api/sessions", json={"module_id": module["id"], "resume_id": body["id"], "max_questions": 4},
-                     headers=headers)
+    start = api.post(
+        "/api/sessions",
+        json={"module_id": module["id"], "resume_id": body["id"], "max_questions": 4},
+        headers=headers,
+    )
     assert start.status_code == 201, start.text
     sid, q = start.json()["id"], start.json()["question"]
     kinds = []
     while q is not None:
         kinds.append((q["kind"], q["text"]))
-        nxt = api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "I measured it with p95."},
-                       headers=headers)
+        nxt = api.post(
+            f"/api/sessions/{sid}/answers",
+            json={"question_id": q["id"], "text": "I measured it with p95."},
+            headers=headers,
+        )
         assert nxt.status_code == 200, nxt.text
         q = nxt.json()["question"]
     resume_qs = [text for kind, text in kinds if kind == "resume"]
