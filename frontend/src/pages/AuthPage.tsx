@@ -1,0 +1,163 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ApiError, errorMessage } from '../api/client';
+import { useAuth } from '../auth/AuthContext';
+import { Logo } from '../components/Layout';
+import { Alert, Spinner } from '../components/ui';
+
+function safeNext(next: string | null): string {
+  // Only same-app paths: an open redirect to another origin would be a phishing aid.
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
+  const { user, signIn, signUp, expired } = useAuth();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [fullName, setFullName] = useState('');
+  const [showPassword, setShowPassword] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const ids = { email: useId(), password: useId(), name: useId(), pwHelp: useId() };
+  const isSignup = mode === 'signup';
+
+  useEffect(() => {
+    if (user) navigate(next, { replace: true });
+  }, [user, next, navigate]);
+
+  useEffect(() => {
+    setError(null);
+    document.title = `${isSignup ? 'Create account' : 'Sign in'} · TalentSync`;
+  }, [isSignup]);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (isSignup) await signUp(email.trim(), password, fullName.trim());
+      else await signIn(email.trim(), password);
+      navigate(next, { replace: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const conflict = error instanceof ApiError && error.status === 409;
+  const weak = error instanceof ApiError && error.status === 422;
+  const otherMode = isSignup ? '/signin' : '/signup';
+  const otherHref = params.get('next') ? `${otherMode}?next=${encodeURIComponent(next)}` : otherMode;
+
+  return (
+    <div className="auth-page">
+      <div className="auth-side" aria-hidden="true">
+        <div className="auth-side-inner">
+          <Logo />
+          <h2>Practise the interview before the interview.</h2>
+          <ul className="auth-points">
+            <li>Questions from real interview modules, your resume, and follow-ups on what you just said.</li>
+            <li>Answer by voice or text — get pace, filler words and pauses measured.</li>
+            <li>A scored report: key points you covered or missed, and how to answer better.</li>
+          </ul>
+        </div>
+      </div>
+      <main className="auth-main" id="main">
+        <form className="auth-card card" onSubmit={onSubmit} noValidate={false} aria-describedby={error ? 'auth-error' : undefined}>
+          <div className="auth-brand-mobile">
+            <Logo />
+          </div>
+          <h1>{isSignup ? 'Create your account' : 'Welcome back'}</h1>
+          <p className="muted">
+            {isSignup ? 'Start practising in under a minute.' : 'Sign in to continue practising.'}
+          </p>
+
+          {expired && !error && (
+            <Alert kind="info">Your session expired. Please sign in again.</Alert>
+          )}
+          {error !== null && (
+            <div id="auth-error">
+              <Alert kind="error" title={weak ? 'Please check your details' : undefined}>
+                {errorMessage(error)}
+                {conflict && (
+                  <>
+                    {' '}
+                    <Link to={`/signin${params.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>Go to sign in</Link>
+                  </>
+                )}
+              </Alert>
+            </div>
+          )}
+
+          {isSignup && (
+            <div className="field">
+              <label htmlFor={ids.name}>Full name</label>
+              <input
+                id={ids.name}
+                name="full_name"
+                autoComplete="name"
+                required
+                value={fullName}
+                onChange={(e) => setFullName(e.target.value)}
+              />
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor={ids.email}>Email</label>
+            <input
+              id={ids.email}
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              aria-invalid={conflict || undefined}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.password}>Password</label>
+            <div className="input-with-action">
+              <input
+                id={ids.password}
+                name="password"
+                type={showPassword ? 'text' : 'password'}
+                autoComplete={isSignup ? 'new-password' : 'current-password'}
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                aria-describedby={isSignup ? ids.pwHelp : undefined}
+                aria-invalid={weak || undefined}
+              />
+              <button
+                type="button"
+                className="input-action"
+                onClick={() => setShowPassword((s) => !s)}
+                aria-pressed={showPassword}
+              >
+                {showPassword ? 'Hide' : 'Show'}
+              </button>
+            </div>
+            {isSignup && (
+              <p className="hint" id={ids.pwHelp}>
+                Use a long password or passphrase; mixing words, numbers and symbols makes it stronger.
+              </p>
+            )}
+          </div>
+          <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy}>
+            {busy && <Spinner size="sm" label={isSignup ? 'Creating account…' : 'Signing in…'} />}
+            {isSignup ? 'Create account' : 'Sign in'}
+          </button>
+          <p className="auth-switch">
+            {isSignup ? 'Already have an account?' : 'New to TalentSync?'}{' '}
+            <Link to={otherHref}>{isSignup ? 'Sign in' : 'Create an account'}</Link>
+          </p>
+        </form>
+      </main>
+    </div>
+  );
+}
