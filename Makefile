@@ -46,6 +46,9 @@ up: install frontend
 	@$(PY) -m devstack
 
 test: install frontend chromium
+	@echo "==> web app unit tests (vitest)"
+	@$(NPM) test -- --reporter=dot
+	@echo "==> Python, integration, slow and browser tests (pytest)"
 	@$(PY) -m pytest -q
 
 test-fast: install

@@ -303,9 +303,7 @@ CORPUS: list[dict[str, Any]] = [
     },
     {
         "question": {
-            "text": (
-                "Tell me about a project that failed or didn't go the way you planned. What did you learn?"
-            ),
+            "text": ("Tell me about a project that failed or didn't go the way you planned. What did you learn?"),
             "category": "behavioral",
             "ideal_answer": (
                 "Situation: I led a three-person effort to build a self-serve data export that sales said "

@@ -56,7 +56,7 @@ class SessionStartInput(BaseModel):
     resume_id: str | None = None
     max_questions: int = 8
     max_followups_per_question: int = 1
-    followup_min_similarity: float = 0.35
+    followup_min_similarity: float = 0.40
     idle_timeout_seconds: int = 3600
     max_answer_chars: int = 20_000
     queues: TaskQueues = Field(default_factory=TaskQueues)
@@ -158,7 +158,7 @@ class FindFollowUpInput(BaseModel):
     answer_text: str
     domain: str
     exclude_template_ids: list[int] = Field(default_factory=list)
-    min_similarity: float = 0.35
+    min_similarity: float = 0.40
 
 
 class FindFollowUpResult(BaseModel):

@@ -148,6 +148,7 @@ export interface ReportAnswer {
     flags?: string[];
   } | null;
   percentile: number | null;
+  percentile_population?: number;
   delivery: Delivery | null;
   audio_url: string | null;
   feedback: Feedback | null;
@@ -163,6 +164,7 @@ export interface Report {
   overall: {
     score: number;
     percentile: number | null;
+    population?: number;
     dimensions: Record<string, number>;
   };
   answers: ReportAnswer[];

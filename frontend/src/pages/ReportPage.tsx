@@ -201,7 +201,10 @@ function ReportView({ report }: { report: Report }) {
               <p className="overview-pct" data-testid="overall-percentile">
                 <strong>{ordinal(pct)} percentile</strong>
                 <br />
-                <span className="muted small">Better than {Math.round(pct)}% of candidates on these questions</span>
+                <span className="muted small">
+                  Better than {Math.round(pct)}% of {report.overall.population ?? 0} earlier{' '}
+                  {report.overall.population === 1 ? 'session' : 'sessions'} in this module
+                </span>
               </p>
             ) : (
               <p className="muted small">Percentile appears once more candidates have answered these questions.</p>

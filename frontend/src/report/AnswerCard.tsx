@@ -75,7 +75,8 @@ export function AnswerCard({ item, number }: { item: ReportAnswer; number: numbe
 
       {item.percentile !== null && item.percentile !== undefined && (
         <p className="small muted percentile-line">
-          {ordinal(item.percentile)} percentile — better than {Math.round(item.percentile)}% of answers to this question.
+          {ordinal(item.percentile)} percentile — better than {Math.round(item.percentile)}% of{' '}
+          {item.percentile_population ?? 0} earlier {item.percentile_population === 1 ? 'answer' : 'answers'} to this question.
         </p>
       )}
 
