@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         return f"{self.task_queue_prefix}{role}"
 
     @model_validator(mode="after")
+    def _check_pinecone(self) -> Settings:
+        # Half a Pinecone configuration would silently fall back to pgvector: say so instead.
+        if bool(self.pinecone_api_key and self.pinecone_api_key.get_secret_value()) != bool(self.pinecone_host):
+            raise ValueError("set both PINECONE_API_KEY and PINECONE_HOST (the index host URL), or neither")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production":
             if self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:

@@ -58,7 +58,9 @@ ERR_NO_SPEECH = "NoSpeechDetected"  # 422
 LIGHT = timedelta(seconds=15)
 LIGHT_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=10)
 SCORING_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(seconds=20),
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=20),
     maximum_attempts=5,
 )
 
@@ -95,7 +97,9 @@ class InterviewSessionWorkflow:
         seed = await workflow.execute_activity(
             "seed_session",
             SeedSessionInput(
-                session_id=inp.session_id, module_id=inp.module_id, resume_id=inp.resume_id,
+                session_id=inp.session_id,
+                module_id=inp.module_id,
+                resume_id=inp.resume_id,
                 max_questions=inp.max_questions,
             ),
             result_type=SeedSessionResult,
@@ -112,8 +116,9 @@ class InterviewSessionWorkflow:
         while not (self._end_requested or self._queue_done):
             tick = self._activity_tick
             try:
+                # The condition is awaited within this iteration, so reading the current `tick` is intended.
                 await workflow.wait_condition(
-                    lambda: bool(self._end_requested) or self._queue_done or self._activity_tick != tick,
+                    lambda: bool(self._end_requested) or self._queue_done or self._activity_tick != tick,  # noqa: B023
                     timeout=idle,
                 )
             except TimeoutError:
@@ -138,22 +143,29 @@ class InterviewSessionWorkflow:
             if not failed:
                 try:
                     await workflow.execute_activity(
-                        "finalize_session", FinalizeSessionInput(session_id=self._inp.session_id),
-                        result_type=FinalizeSessionResult, task_queue=self._inp.queues.ml,
-                        start_to_close_timeout=timedelta(seconds=60), retry_policy=SCORING_RETRY,
+                        "finalize_session",
+                        FinalizeSessionInput(session_id=self._inp.session_id),
+                        result_type=FinalizeSessionResult,
+                        task_queue=self._inp.queues.ml,
+                        start_to_close_timeout=timedelta(seconds=60),
+                        retry_policy=SCORING_RETRY,
                     )
                     await workflow.execute_activity(
-                        "write_feedback", WriteFeedbackInput(session_id=self._inp.session_id),
+                        "write_feedback",
+                        WriteFeedbackInput(session_id=self._inp.session_id),
                         task_queue=self._inp.queues.feedback,
-                        start_to_close_timeout=timedelta(minutes=3), retry_policy=SCORING_RETRY,
+                        start_to_close_timeout=timedelta(minutes=3),
+                        retry_policy=SCORING_RETRY,
                     )
                     await self._set_status(final)
                     return self.get_state()
                 except ActivityError as err:
                     self._scoring_errors.append(f"report: {_cause(err)}")
             # Park: answers are safe in PostgreSQL; staff send retry_scoring once the cause is fixed.
-            await self._set_status("scoring_failed", detail="; ".join(self._scoring_errors[-3:]))
+            # Clear the flag before writing the status: staff can see `scoring_failed` (and signal)
+            # while that local activity is still running, and such a signal must not be lost.
             self._retry_requested = False
+            await self._set_status("scoring_failed", detail="; ".join(self._scoring_errors[-3:]))
             await workflow.wait_condition(lambda: self._retry_requested)
             self._scoring_errors.clear()
             await self._set_status("scoring")
@@ -191,18 +203,21 @@ class InterviewSessionWorkflow:
                 if tr.no_speech or not tr.text.strip():
                     raise ApplicationError(
                         "No speech detected in the recording. Check your microphone and try again, or type "
-                        "your answer.", type=ERR_NO_SPEECH,
+                        "your answer.",
+                        type=ERR_NO_SPEECH,
                     )
                 text = tr.text.strip()
-                transcript = TranscriptOut(
-                    text=text, no_speech=False, duration_s=tr.duration_s, engine=tr.engine
-                )
+                transcript = TranscriptOut(text=text, no_speech=False, duration_s=tr.duration_s, engine=tr.engine)
                 transcript_data = tr.model_dump()
             record = workflow.execute_local_activity(
                 "record_response",
                 RecordResponseInput(
-                    session_id=self._inp.session_id, session_question_id=question.id, text=text,
-                    source=source, audio_key=inp.audio_key, transcript=transcript_data,
+                    session_id=self._inp.session_id,
+                    session_question_id=question.id,
+                    text=text,
+                    source=source,
+                    audio_key=inp.audio_key,
+                    transcript=transcript_data,
                 ),
                 result_type=RecordResponseResult,
                 start_to_close_timeout=LIGHT,
@@ -223,7 +238,9 @@ class InterviewSessionWorkflow:
                         self._used_templates.append(found.template_id)
             await self._advance()
             return AnswerResult(
-                status=self._status, question=self._current, response_id=recorded.response_id,
+                status=self._status,
+                question=self._current,
+                response_id=recorded.response_id,
                 transcript=transcript,
             )
 
@@ -249,7 +266,8 @@ class InterviewSessionWorkflow:
             await workflow.execute_local_activity(
                 "mark_skipped",
                 MarkSkippedInput(session_id=self._inp.session_id, session_question_id=question.id),
-                start_to_close_timeout=LIGHT, retry_policy=LIGHT_RETRY,
+                start_to_close_timeout=LIGHT,
+                retry_policy=LIGHT_RETRY,
             )
             self._skipped += 1
             await self._advance()
@@ -274,9 +292,15 @@ class InterviewSessionWorkflow:
     @workflow.query
     def get_state(self) -> SessionState:
         return SessionState(
-            session_id=self._inp.session_id, status=self._status, question=self._current, asked=self._asked,
-            answered=self._answered, skipped=self._skipped, max_questions=self._inp.max_questions,
-            scored=len(self._scored), scoring_errors=list(self._scoring_errors),
+            session_id=self._inp.session_id,
+            status=self._status,
+            question=self._current,
+            asked=self._asked,
+            answered=self._answered,
+            skipped=self._skipped,
+            max_questions=self._inp.max_questions,
+            scored=len(self._scored),
+            scoring_errors=list(self._scoring_errors),
         )
 
     # ------------------------------------------------------------------ helpers
@@ -307,8 +331,11 @@ class InterviewSessionWorkflow:
                 return await workflow.execute_activity(
                     "find_follow_up",
                     FindFollowUpInput(
-                        session_id=self._inp.session_id, parent=question, answer_text=text,
-                        domain=self._inp.domain, exclude_template_ids=list(self._used_templates),
+                        session_id=self._inp.session_id,
+                        parent=question,
+                        answer_text=text,
+                        domain=self._inp.domain,
+                        exclude_template_ids=list(self._used_templates),
                         min_similarity=self._inp.followup_min_similarity,
                     ),
                     result_type=FindFollowUpResult,
@@ -331,7 +358,7 @@ class InterviewSessionWorkflow:
                     ScoreAnswerInput(session_id=self._inp.session_id, response_id=response_id),
                     result_type=ScoreAnswerResult,
                     task_queue=self._inp.queues.ml,
-                    start_to_close_timeout=timedelta(seconds=60),
+                    start_to_close_timeout=timedelta(seconds=20),
                     retry_policy=SCORING_RETRY,
                 )
                 self._scored[response_id] = result.overall
@@ -352,16 +379,20 @@ class InterviewSessionWorkflow:
         self._asked += 1
         self._current_q, self._current = nxt, asked
         await workflow.execute_local_activity(
-            "mark_asked", MarkAskedInput(session_id=self._inp.session_id, question=asked),
-            start_to_close_timeout=LIGHT, retry_policy=LIGHT_RETRY,
+            "mark_asked",
+            MarkAskedInput(session_id=self._inp.session_id, question=asked),
+            start_to_close_timeout=LIGHT,
+            retry_policy=LIGHT_RETRY,
         )
 
     async def _set_status(self, status: SessionStatus, detail: str | None = None) -> None:
         self._status = status
         workflow.upsert_search_attributes([INTERVIEW_STATUS.value_set(status)])
         await workflow.execute_local_activity(
-            "set_session_status", SetStatusInput(session_id=self._inp.session_id, status=status, detail=detail),
-            start_to_close_timeout=LIGHT, retry_policy=LIGHT_RETRY,
+            "set_session_status",
+            SetStatusInput(session_id=self._inp.session_id, status=status, detail=detail),
+            start_to_close_timeout=LIGHT,
+            retry_policy=LIGHT_RETRY,
         )
 
 

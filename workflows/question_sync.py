@@ -16,7 +16,10 @@ class QuestionSyncWorkflow:
     @workflow.run
     async def run(self, inp: SyncQuestionInput) -> SyncQuestionResult:
         return await workflow.execute_activity(
-            "sync_question_vectors", inp, result_type=SyncQuestionResult, task_queue=inp.queues.ml,
+            "sync_question_vectors",
+            inp,
+            result_type=SyncQuestionResult,
+            task_queue=inp.queues.ml,
             start_to_close_timeout=timedelta(minutes=2),
             retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
         )

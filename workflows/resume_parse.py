@@ -18,6 +18,10 @@ class ResumeParseWorkflow:
         # Bad files are reported by the activity as a stored `failed` status, not as a failure,
         # so only infrastructure trouble is retried.
         return await workflow.execute_activity(
-            "parse_resume", inp, result_type=ParseResumeResult, task_queue=inp.queues.ml,
-            start_to_close_timeout=timedelta(minutes=2), retry_policy=RetryPolicy(maximum_attempts=5),
+            "parse_resume",
+            inp,
+            result_type=ParseResumeResult,
+            task_queue=inp.queues.ml,
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=RetryPolicy(maximum_attempts=5),
         )

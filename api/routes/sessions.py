@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import uuid
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import (
@@ -49,9 +51,10 @@ from talentsync.db.models import (
     Module,
     Response,
     Resume,
+    SessionQuestion,
     User,
 )
-from talentsync.events import channel
+from talentsync.events import channel, current_key
 from workflows.interview_session import (
     ERR_INVALID_ANSWER,
     ERR_NO_SPEECH,
@@ -71,6 +74,7 @@ ERROR_STATUS = {
     ERR_NO_SPEECH: 422,
     "AudioError": 422,
 }
+QUERY_TIMEOUT = timedelta(seconds=2)
 AUDIO_EXTENSIONS = {"webm": "webm", "ogg": "ogg", "mp3": "mp3", "mp4": "m4a", "wav": "wav", "flac": "flac"}
 
 
@@ -237,7 +241,9 @@ def list_sessions(db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
 
 
 @router.get("/sessions/{session_id}")
-async def get_session(session_id: str, db: SessionDep, user: CurrentUser, temporal: TemporalDep) -> dict[str, Any]:
+async def get_session(
+    session_id: str, request: Request, db: SessionDep, user: CurrentUser, temporal: TemporalDep
+) -> dict[str, Any]:
     sess = owned_session(db, user, session_id)
     base = {
         "id": str(sess.id),
@@ -247,21 +253,38 @@ async def get_session(session_id: str, db: SessionDep, user: CurrentUser, tempor
         "max_questions": sess.max_questions,
     }
     try:
-        state: SessionState = await _handle(temporal, sess).query(InterviewSessionWorkflow.get_state)
+        # A query needs a worker; right after a worker crash it would wait out the sticky-queue
+        # timeout (~10 s). Answer from PostgreSQL and the Redis mirror instead of hanging the page.
+        state: SessionState = await _handle(temporal, sess).query(
+            InterviewSessionWorkflow.get_state, rpc_timeout=QUERY_TIMEOUT
+        )
         return {**base, **state.model_dump(mode="json", exclude={"session_id"})}
     except RPCError:
-        # Finished workflows can still be queried; this is the fallback if Temporal is unreachable.
-        answered = db.scalar(select(func.count()).select_from(Response).where(Response.session_id == sess.id)) or 0
-        return {
-            **base,
-            "status": sess.status,
-            "question": None,
-            "asked": answered,
-            "answered": answered,
-            "skipped": 0,
-            "scored": 0,
-            "scoring_errors": [],
-        }
+        return {**base, **await _state_from_storage(request, db, sess), "degraded": True}
+
+
+async def _state_from_storage(request: Request, db: Session, sess: InterviewSession) -> dict[str, Any]:
+    counts = dict(
+        db.execute(
+            select(SessionQuestion.status, func.count())
+            .where(SessionQuestion.session_id == sess.id)
+            .group_by(SessionQuestion.status)
+        ).all()
+    )
+    question = None
+    if sess.status == "active":
+        raw = await request.app.state.redis.get(current_key(str(sess.id)))
+        question = json.loads(raw)["data"] if raw else None
+    answered, skipped = int(counts.get("answered", 0)), int(counts.get("skipped", 0))
+    return {
+        "status": sess.status,
+        "question": question,
+        "asked": answered + skipped + int(counts.get("asked", 0)),
+        "answered": answered,
+        "skipped": skipped,
+        "scored": 0,
+        "scoring_errors": [],
+    }
 
 
 def _answer_update_id(question_id: str, content: bytes) -> str:
@@ -430,7 +453,7 @@ async def events(websocket: WebSocket, session_id: str) -> None:
     pubsub = app.state.redis.pubsub()
     await pubsub.subscribe(channel(sid))
     try:
-        current = await app.state.redis.get(f"talentsync:session:{sid}:current")
+        current = await app.state.redis.get(current_key(sid))
         if current:
             await websocket.send_text(current.decode())
 

@@ -49,7 +49,10 @@ def core_questions(session_id: str, n: int) -> list[QueuedQuestion]:
     sid = uuid.UUID(session_id)
     return [
         QueuedQuestion(
-            id=str(uuid.uuid5(sid, f"core:{i}")), text=f"Core question {i}?", kind="core", category="general",
+            id=str(uuid.uuid5(sid, f"core:{i}")),
+            text=f"Core question {i}?",
+            kind="core",
+            category="general",
             bank_question_id=100 + i,
         )
         for i in range(n)
@@ -58,8 +61,13 @@ def core_questions(session_id: str, n: int) -> list[QueuedQuestion]:
 
 def start_input(prefix: str, **overrides: Any) -> SessionStartInput:
     values: dict[str, Any] = {
-        "session_id": str(uuid.uuid4()), "user_id": str(uuid.uuid4()), "module_id": 1, "domain": "general",
-        "max_questions": 3, "max_followups_per_question": 1, "queues": TaskQueues.with_prefix(prefix),
+        "session_id": str(uuid.uuid4()),
+        "user_id": str(uuid.uuid4()),
+        "module_id": 1,
+        "domain": "general",
+        "max_questions": 3,
+        "max_followups_per_question": 1,
+        "queues": TaskQueues.with_prefix(prefix),
     }
     values.update(overrides)
     return SessionStartInput(**values)
@@ -115,8 +123,11 @@ class FakeActivities:
         if not self.follow_ups or parent.bank_question_id is None:
             return FindFollowUpResult(question=None)
         fu = QueuedQuestion(
-            id=str(uuid.uuid5(uuid.UUID(inp.session_id), f"fu:{parent.id}")), text=f"Tell me more about {parent.text}",
-            kind="follow_up", category=parent.category, parent_id=parent.id,
+            id=str(uuid.uuid5(uuid.UUID(inp.session_id), f"fu:{parent.id}")),
+            text=f"Tell me more about {parent.text}",
+            kind="follow_up",
+            category=parent.category,
+            parent_id=parent.id,
         )
         return FindFollowUpResult(question=fu, similarity=0.8, template_id=parent.bank_question_id * 10)
 
@@ -153,12 +164,20 @@ async def session_workers(client: Client, fakes: FakeActivities, queues: TaskQue
     async with AsyncExitStack() as stack:
         for worker in (
             Worker(
-                client, task_queue=queues.interview, workflows=[InterviewSessionWorkflow],
-                activities=[fakes.seed_session, fakes.record_response, fakes.mark_asked, fakes.mark_skipped,
-                            fakes.set_session_status],
+                client,
+                task_queue=queues.interview,
+                workflows=[InterviewSessionWorkflow],
+                activities=[
+                    fakes.seed_session,
+                    fakes.record_response,
+                    fakes.mark_asked,
+                    fakes.mark_skipped,
+                    fakes.set_session_status,
+                ],
             ),
             Worker(
-                client, task_queue=queues.ml,
+                client,
+                task_queue=queues.ml,
                 activities=[fakes.find_follow_up, fakes.score_answer, fakes.finalize_session],
             ),
             Worker(client, task_queue=queues.feedback, activities=[fakes.write_feedback]),

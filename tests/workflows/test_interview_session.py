@@ -3,6 +3,10 @@
 The workflow, server, SDK and data converter are real; the activities are fakes registered under the
 real names (tests/workflows/fakes.py), so each test controls failures and counts side effects.
 An hour-long idle timer or a minute of scoring back-off takes milliseconds here.
+
+Time moves through `env.sleep()`. (On this test server, awaiting `handle.result()` after an
+`env.sleep()` no longer skips time — it waits for the timer in real time — so every test that sleeps
+sleeps past its timers first and only then awaits the result.)
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from talentsync.contracts import (
     EndInput,
     OpenSessionInput,
     RetryScoringInput,
-    SessionState,
     SessionStartInput,
+    SessionState,
     SkipInput,
 )
 from tests.workflows.fakes import FakeActivities, session_workers, start_input
@@ -44,8 +48,12 @@ async def open_session(
     inp = start_input(f"t{uuid.uuid4().hex[:10]}-", **overrides)
     async with session_workers(env.client, fakes, inp.queues):
         start = WithStartWorkflowOperation(
-            InterviewSessionWorkflow.run, inp, id=f"session-{inp.session_id}", task_queue=inp.queues.interview,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, task_timeout=task_timeout,
+            InterviewSessionWorkflow.run,
+            inp,
+            id=f"session-{inp.session_id}",
+            task_queue=inp.queues.interview,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            task_timeout=task_timeout,
             search_attributes=TypedSearchAttributes([SearchAttributePair(INTERVIEW_STATUS, "active")]),
         )
         opened = await env.client.execute_update_with_start_workflow(
@@ -65,8 +73,8 @@ async def state(handle: Handle) -> SessionState:
     return await handle.query(InterviewSessionWorkflow.get_state)
 
 
-async def wait_for(predicate: Any, timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_for(predicate: Any, within: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
     while not await predicate():
         assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
         await asyncio.sleep(0.05)
@@ -85,10 +93,11 @@ async def test_idle_session_without_answers_is_abandoned(env: WorkflowEnvironmen
     fakes = FakeActivities()
     async with open_session(env, fakes, idle_timeout_seconds=3600) as (handle, opened, _):
         assert opened.status == "active" and opened.question is not None
-        # Just short of the timeout the session is still waiting for the candidate.
+        # Just short of the timeout the session is still waiting for the candidate; just past it, not.
         await env.sleep(3500)
         assert (await state(handle)).status == "active"
-        final = await handle.result()  # time skips through the rest of the idle timer
+        await env.sleep(200)
+        final = await handle.result()
     assert final.status == "abandoned" and final.answered == 0
     assert fakes.statuses() == ["abandoned"]
     assert not fakes.calls["score_answer"] and not fakes.calls["write_feedback"]
@@ -104,6 +113,7 @@ async def test_idle_after_one_answer_scores_and_writes_feedback(env: WorkflowEnv
         # The answer restarted the idle timer: 3000 s after it the session is still open.
         await env.sleep(3000)
         assert (await state(handle)).status == "active"
+        await env.sleep(700)
         final = await handle.result()
     assert final.status == "abandoned" and final.answered == 1 and final.scored == 1
     assert fakes.statuses() == ["scoring", "abandoned"]
@@ -321,7 +331,9 @@ async def test_end_without_answers_is_ended(env: WorkflowEnvironment) -> None:
         await handle.signal(InterviewSessionWorkflow.end, EndInput(reason="staff"))  # the first one wins
         final = await handle.result()
     assert final.status == "ended" and final.question is None
-    assert fakes.statuses() == ["ended"]
+    # Local activities are at least once: the second signal can arrive while the final workflow task
+    # completes, the server then rejects that completion and set_session_status runs again.
+    assert set(fakes.statuses()) == {"ended"}
     assert not fakes.calls["score_answer"] and not fakes.calls["write_feedback"]
 
 
@@ -343,7 +355,8 @@ async def test_skipping_every_question_ends_without_a_report(env: WorkflowEnviro
     async with open_session(env, fakes, max_questions=2) as (handle, opened, _):
         current = opened.question
         while current is not None:
-            current = (await handle.execute_update(InterviewSessionWorkflow.skip, SkipInput(question_id=current.id))).question
+            skipped = await handle.execute_update(InterviewSessionWorkflow.skip, SkipInput(question_id=current.id))
+            current = skipped.question
         final = await handle.result()
     assert final.status == "ended" and final.skipped == 2
     assert not fakes.calls["finalize_session"]
