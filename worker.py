@@ -17,7 +17,14 @@ import redis
 from temporalio.worker import Worker
 
 from talentsync.config import Settings, configure_logging, get_settings
-from talentsync.contracts import ALL_QUEUES, QUEUE_FEEDBACK, QUEUE_INTERVIEW, QUEUE_ML, QUEUE_TRANSCRIPTION
+from talentsync.contracts import (
+    ALL_QUEUES,
+    QUEUE_FEEDBACK,
+    QUEUE_INTERVIEW,
+    QUEUE_ML,
+    QUEUE_RETRIEVAL,
+    QUEUE_TRANSCRIPTION,
+)
 from talentsync.db.engine import make_engine, make_session_factory
 from talentsync.events import EventPublisher
 from talentsync.media import MediaStore
@@ -51,6 +58,20 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
             max_concurrent_activities=concurrency,
         )
 
+    shared: dict[str, MLActivities] = {}
+
+    def ml_activities() -> MLActivities:
+        # One instance (one embedding model, one vector store client) for the ml and retrieval roles.
+        if "ml" not in shared:
+            shared["ml"] = MLActivities(
+                factory,
+                providers.build_embedder(settings),
+                providers.build_vector_store(settings, engine),
+                providers.build_refiner(settings),
+                events,
+            )
+        return shared["ml"]
+
     for role in queues:
         queue = settings.task_queue(role)
         if role == QUEUE_INTERVIEW:
@@ -69,26 +90,25 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                 )
             )
         elif role == QUEUE_ML:
-            ml = MLActivities(
-                factory,
-                providers.build_embedder(settings),
-                providers.build_vector_store(settings, engine),
-                providers.build_refiner(settings),
-                events,
-            )
+            ml = ml_activities()
             resume = ResumeActivities(factory, media)
+            # Few slots: every scoring call waits for the one embedding model, so more only queue up.
+            # find_follow_up stays registered here for sessions started before the retrieval queue.
             workers.append(
                 make(
                     queue,
                     [
-                        ml.find_follow_up,
                         ml.score_answer,
                         ml.finalize_session,
                         ml.sync_question_vectors,
                         resume.parse_resume,
+                        ml.find_follow_up,
                     ],
+                    concurrency=3,
                 )
             )
+        elif role == QUEUE_RETRIEVAL:
+            workers.append(make(queue, [ml_activities().find_follow_up], concurrency=8))
         elif role == QUEUE_TRANSCRIPTION:
             from activities.transcription import TranscriptionActivities
 

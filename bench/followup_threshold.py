@@ -43,7 +43,9 @@ def main() -> None:
             "false_other_module": float(np.mean(np.array(other_module) >= t)),
         }
         rows.append(row)
-        print(f"  {t:.2f}      {row['recall']:.2f}    {row['false_same_module']:.2f}                {row['false_other_module']:.2f}")
+        print(
+            f"  {t:.2f}      {row['recall']:.2f}    {row['false_same_module']:.2f}                {row['false_other_module']:.2f}"
+        )
     out = Path(__file__).parent / "results" / "followup_threshold.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"questions": len(questions), "rows": rows}, indent=2))

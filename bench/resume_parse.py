@@ -95,9 +95,7 @@ def main() -> dict[str, object]:
         "model_load_s": round(model_load_s, 2),
         "parse": _ms(parse_times),
         "extract": _ms(extract_times),
-        "extract_by_kind_median_ms": {
-            k: round(statistics.median(v) * 1000, 2) for k, v in sorted(per_kind.items())
-        },
+        "extract_by_kind_median_ms": {k: round(statistics.median(v) * 1000, 2) for k, v in sorted(per_kind.items())},
         "questions": _ms(question_times),
         "quality": quality,
         "years_experience_mae": round(statistics.mean(years_errors), 3) if years_errors else None,

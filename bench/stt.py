@@ -99,9 +99,7 @@ def run_clips(engine: FasterWhisperEngine, files: list[tuple[str, Path, str]]) -
     }
 
 
-def build_answer(
-    clips: list[tuple[str, Path, str]], target_s: float, workdir: Path
-) -> tuple[Path, str, float]:
+def build_answer(clips: list[tuple[str, Path, str]], target_s: float, workdir: Path) -> tuple[Path, str, float]:
     """Concatenate the clips (0.6 s apart) until ~target_s and encode like a browser would."""
     gap = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
     parts: list[np.ndarray] = []

@@ -125,7 +125,7 @@ class Supervisor:
         )
         self.done(t0, f"{stats.get('packs', 0)} packs, {changed}")
 
-        t0 = self.step("Worker (task queues interview, transcription, ml, feedback)")
+        t0 = self.step("Worker (task queues interview, transcription, ml, retrieval, feedback)")
         python = sys.executable
         worker = ManagedProcess(
             "worker",

@@ -17,8 +17,11 @@ SessionStatus = Literal["active", "scoring", "scoring_failed", "completed", "aba
 QUEUE_INTERVIEW = "interview"
 QUEUE_TRANSCRIPTION = "transcription"
 QUEUE_ML = "ml"
+# Follow-up retrieval is on the answer's critical path; on its own queue it never waits behind the
+# background scoring that shares the `ml` workers (bench/interview.py measured 12 s queue waits).
+QUEUE_RETRIEVAL = "retrieval"
 QUEUE_FEEDBACK = "feedback"
-ALL_QUEUES = (QUEUE_INTERVIEW, QUEUE_TRANSCRIPTION, QUEUE_ML, QUEUE_FEEDBACK)
+ALL_QUEUES = (QUEUE_INTERVIEW, QUEUE_TRANSCRIPTION, QUEUE_ML, QUEUE_RETRIEVAL, QUEUE_FEEDBACK)
 
 
 class QueuedQuestion(BaseModel):
@@ -41,6 +44,7 @@ class TaskQueues(BaseModel):
     interview: str = QUEUE_INTERVIEW
     transcription: str = QUEUE_TRANSCRIPTION
     ml: str = QUEUE_ML
+    retrieval: str = QUEUE_RETRIEVAL
     feedback: str = QUEUE_FEEDBACK
 
     @classmethod

@@ -121,7 +121,9 @@ class WorkerProc:
                 self.proc.kill()
 
 
-def start_worker(stack: Stack, prefix: str, queues: str = "interview,ml,feedback,transcription") -> WorkerProc:
+def start_worker(
+    stack: Stack, prefix: str, queues: str = "interview,ml,retrieval,feedback,transcription"
+) -> WorkerProc:
     log = stack.data_dir / "logs" / f"worker-{prefix or 'default'}-{uuid.uuid4().hex[:6]}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     fh = open(log, "wb")
@@ -169,3 +171,17 @@ def register(client, email: str | None = None, password: str = "correct-horse-42
     tok = client.post("/api/auth/token", data={"username": email, "password": password})
     assert tok.status_code == 200, tok.text
     return {"Authorization": f"Bearer {tok.json()['access_token']}"}
+
+
+def wait_report(client, headers: dict[str, str], sid: str, timeout: float = 120) -> dict:  # type: ignore[no-untyped-def]
+    """Poll GET /report until it is ready (202 while scoring)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = client.get(f"/api/sessions/{sid}/report", headers=headers)
+        if r.status_code == 200:
+            return r.json()
+        assert r.status_code == 202, r.text
+        time.sleep(0.3)
+    raise AssertionError("report not ready in time")

@@ -326,6 +326,9 @@ class InterviewSessionWorkflow:
         )
 
     def _find_follow_up(self, question: QueuedQuestion, text: str) -> asyncio.Task[FindFollowUpResult | None]:
+        # Histories recorded before the retrieval queue existed scheduled this on `ml`.
+        queue = self._inp.queues.retrieval if workflow.patched("follow-ups-on-retrieval-queue") else self._inp.queues.ml
+
         async def find() -> FindFollowUpResult | None:
             try:
                 return await workflow.execute_activity(
@@ -339,7 +342,7 @@ class InterviewSessionWorkflow:
                         min_similarity=self._inp.followup_min_similarity,
                     ),
                     result_type=FindFollowUpResult,
-                    task_queue=self._inp.queues.ml,
+                    task_queue=queue,
                     start_to_close_timeout=timedelta(seconds=20),
                     retry_policy=RetryPolicy(maximum_attempts=3),
                 )

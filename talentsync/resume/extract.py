@@ -59,9 +59,7 @@ def extract_text(
     Text beyond ``max_chars`` is cut, not refused.
     """
     if len(data) > max_bytes:
-        raise ResumeError(
-            413, f"The file is too large ({len(data) // 1024} KB); the limit is {max_bytes // 1024} KB."
-        )
+        raise ResumeError(413, f"The file is too large ({len(data) // 1024} KB); the limit is {max_bytes // 1024} KB.")
     if not data:
         raise ResumeError(422, "The file is empty.")
     if kind == "pdf":
@@ -149,9 +147,7 @@ def _pdf_text(data: bytes, *, max_pages: int, max_chars: int) -> str:
     except ResumeError:
         raise
     except (FileNotDecryptedError, DependencyError):
-        raise ResumeError(
-            422, "The PDF is password-protected. Remove the password and upload it again."
-        ) from None
+        raise ResumeError(422, "The PDF is password-protected. Remove the password and upload it again.") from None
     except (
         PyPdfError,
         ValueError,
@@ -223,24 +219,16 @@ def check_docx_package(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        raise ResumeError(
-            422, "The Word document is damaged. Save it again as .docx and re-upload."
-        ) from None
+        raise ResumeError(422, "The Word document is damaged. Save it again as .docx and re-upload.") from None
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise ResumeError(
-            422, f"The Word document has too many parts ({len(infos)}); it is not a normal resume."
-        )
+        raise ResumeError(422, f"The Word document has too many parts ({len(infos)}); it is not a normal resume.")
     total = 0
     for info in infos:
         total += info.file_size
         if info.flag_bits & 0x1:
             raise ResumeError(422, "The Word document is encrypted. Remove the password and upload it again.")
-        if info.file_size >= _RATIO_FLOOR_BYTES and info.file_size > MAX_ZIP_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise ResumeError(
-                422, "The Word document contains an abnormally compressed part; it was refused."
-            )
+        if info.file_size >= _RATIO_FLOOR_BYTES and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise ResumeError(422, "The Word document contains an abnormally compressed part; it was refused.")
         name = info.filename.encode("utf-8", "replace")
         if any(marker in name for marker in _MACRO_MARKERS):
             raise ResumeError(415, "Macro-enabled Word files (.docm) are not accepted. Save as .docx or PDF.")
@@ -287,14 +275,10 @@ def _docx_text(data: bytes, *, max_chars: int) -> str:
         LookupError,
     ) as exc:
         log.info("unreadable DOCX upload: %s: %s", type(exc).__name__, exc)
-        raise ResumeError(
-            422, "The Word document is damaged. Save it again as .docx and re-upload."
-        ) from None
+        raise ResumeError(422, "The Word document is damaged. Save it again as .docx and re-upload.") from None
     except Exception as exc:  # lxml.etree.XMLSyntaxError and friends
         if type(exc).__module__.startswith("lxml"):
-            raise ResumeError(
-                422, "The Word document is damaged. Save it again as .docx and re-upload."
-            ) from None
+            raise ResumeError(422, "The Word document is damaged. Save it again as .docx and re-upload.") from None
         raise
 
 

@@ -159,9 +159,7 @@ _DATE = (
 )
 _PRESENT = r"(?:present|current(?:ly)?|now|today|to date|ongoing)"
 _RANGE_SEP = r"\s*(?:–|—|-|−|~|→|->|to|until|till|through|thru)\s*"
-DATE_RANGE_RE = re.compile(
-    rf"(?:from\s+)?(?P<start>{_DATE}){_RANGE_SEP}(?P<end>{_DATE}|{_PRESENT})", re.IGNORECASE
-)
+DATE_RANGE_RE = re.compile(rf"(?:from\s+)?(?P<start>{_DATE}){_RANGE_SEP}(?P<end>{_DATE}|{_PRESENT})", re.IGNORECASE)
 _SINCE_RE = re.compile(rf"\bsince\s+(?P<start>{_DATE})|(?P<start2>{_DATE})\s*(?:–|—|-)\s*$", re.IGNORECASE)
 _SINGLE_DATE_RE = re.compile(_DATE, re.IGNORECASE)
 
@@ -246,9 +244,7 @@ _COUNTRIES = frozenset(
         "pakistan",
     }
 )
-_FIELD_SPLIT_RE = re.compile(
-    r"\s+[|–—·•/]\s+|\s*\|\s*|\s+-\s+|,\s+|\s+@\s+|\s+at\s+|\s*\(\s*|\s*\)\s*|\s*;\s*"
-)
+_FIELD_SPLIT_RE = re.compile(r"\s+[|–—·•/]\s+|\s*\|\s*|\s+-\s+|,\s+|\s+@\s+|\s+at\s+|\s*\(\s*|\s*\)\s*|\s*;\s*")
 _AT_RE = re.compile(r"\s+(?:at|@)\s+")
 
 # ---------------------------------------------------------------------------- contacts
@@ -416,11 +412,7 @@ def parse_resume(text: str, *, as_of: date | None = None) -> ParsedResume:
     )
     places = _dedupe_contained(
         [r.location for r in roles if r.location]
-        + [
-            t
-            for e in ents.ents
-            if e.label_ in ("GPE", "LOC") and _entity_ok(t := _clean_entity(e.text), skill_keys)
-        ]
+        + [t for e in ents.ents if e.label_ in ("GPE", "LOC") and _entity_ok(t := _clean_entity(e.text), skill_keys)]
     )
     years = _years_experience(roles, as_of)
     if years is None and summary:

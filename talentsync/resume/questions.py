@@ -106,9 +106,7 @@ def generate_resume_questions(parsed: ParsedResume, max_questions: int = 3) -> l
     if max_questions <= 0:
         return []
     achievements = [_achievement_candidate(a, parsed) for a in _ranked_achievements(parsed)]
-    projects = [
-        _project_candidate(p, parsed) for p in parsed.projects if p.name and (p.bullets or p.description)
-    ]
+    projects = [_project_candidate(p, parsed) for p in parsed.projects if p.name and (p.bullets or p.description)]
     role = _most_recent_role(parsed)
     role_tech = [_role_candidate(role, parsed)] if role is not None else []
     role_tech = [c for c in role_tech if c is not None]
@@ -194,9 +192,7 @@ def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidat
             f"My part was the design and the measurement; the team helped with review and rollout. "
             f"The trade-off was added complexity, and next time I would set up the measurement even earlier."
         )
-        keywords = _keywords(
-            item.numbers + skills + ([metric] if metric else []) + ([method] if method else [])
-        )
+        keywords = _keywords(item.numbers + skills + ([metric] if metric else []) + ([method] if method else []))
         return _question("achievement", text, texts[variant], ideal, key_points, keywords)
 
     return _Candidate("achievement", text, build)
@@ -208,15 +204,12 @@ def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidat
 def _project_candidate(project: Project, parsed: ParsedResume) -> _Candidate:
     source = project.name + (f" — {project.description}" if project.description else "")
     detail = (project.bullets[0] if project.bullets else project.description).rstrip(".")
-    tech = [
-        t for t in project.technologies or _skills_in(detail, parsed.skills) if t not in _NOT_TECH_CHOICES
-    ][:3]
+    tech = [t for t in project.technologies or _skills_in(detail, parsed.skills) if t not in _NOT_TECH_CHOICES][:3]
     tech_phrase = _join(tech) if tech else "your technology stack"
 
     def build(variant: int) -> ResumeQuestion:
         texts = [
-            f"Tell me about {project.name}. What problem were you solving, and why did you pick "
-            f"{tech_phrase}?",
+            f"Tell me about {project.name}. What problem were you solving, and why did you pick {tech_phrase}?",
             f"In {project.name} you used {tech_phrase}. What was the hardest technical decision you "
             "made there, "
             f"and what would you change now?",
@@ -253,16 +246,12 @@ def _most_recent_role(parsed: ParsedResume) -> Role | None:
     if not dated:
         return parsed.roles[0] if parsed.roles else None
     # "present" sorts after any year; among equal ends the later start wins.
-    return max(
-        dated, key=lambda r: ("9999" if r.end == "present" else (r.end or r.start or ""), r.start or "")
-    )
+    return max(dated, key=lambda r: ("9999" if r.end == "present" else (r.end or r.start or ""), r.start or ""))
 
 
 def _role_candidate(role: Role, parsed: ParsedResume) -> _Candidate | None:
     tech = [
-        t
-        for t in _skills_in(" ".join(role.bullets), parsed.skills) or parsed.skills
-        if t not in _NOT_TECH_CHOICES
+        t for t in _skills_in(" ".join(role.bullets), parsed.skills) or parsed.skills if t not in _NOT_TECH_CHOICES
     ][:3]
     if not tech:
         return None
@@ -338,9 +327,7 @@ def _skills_in(text: str, skills: list[str]) -> list[str]:
 
 
 def _numbers(text: str) -> list[str]:
-    return [
-        n.strip() for n in re.findall(r"(?<![\w.])[$€£]?\d[\d.,]*\s?(?:%|[kKMB]\b|x\b|ms\b)?", text or "")
-    ]
+    return [n.strip() for n in re.findall(r"(?<![\w.])[$€£]?\d[\d.,]*\s?(?:%|[kKMB]\b|x\b|ms\b)?", text or "")]
 
 
 def _keywords(items: list[str]) -> list[str]:

@@ -433,9 +433,7 @@ def specific_items(sentence: str, keywords_lower: Sequence[str]) -> dict[str, se
     # A capitalised word that is not the first token of the sentence is taken as a name
     # (a company, product or team); cheap and good enough without NER.
     names = {
-        t
-        for t in tokens[1:]
-        if t[:1].isupper() and t not in _NOT_NAMES and t.lower() not in TECH_TERMS and len(t) > 1
+        t for t in tokens[1:] if t[:1].isupper() and t not in _NOT_NAMES and t.lower() not in TECH_TERMS and len(t) > 1
     }
     stems = content_stems(sentence)
     keywords = {k for k in keywords_lower if k and (k in lowered or phrase_in(k, stems))}

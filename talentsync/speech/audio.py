@@ -129,9 +129,7 @@ def decode_audio(
     with container:
         # Cover art in mp3/m4a shows up as a one-frame "attached picture" video stream; only a
         # real moving-picture stream makes this a video upload.
-        real_video = [
-            s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)
-        ]
+        real_video = [s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)]
         if real_video:
             raise AudioError(415, "video files are not accepted; upload an audio recording")
         if not container.streams.audio:

@@ -28,9 +28,7 @@ SPEECH_GAP_S = 0.3
 FILLER_PAUSE_S = 0.5
 
 # Always fillers, whatever follows. Spelled the ways Whisper writes them.
-_FILLER_WORDS = frozenset(
-    {"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "hm", "mm", "mmm"}
-)
+_FILLER_WORDS = frozenset({"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "hm", "mm", "mmm"})
 _DETERMINERS = frozenset(
     {
         "a", "an", "the", "this", "that", "these", "those", "what", "which", "any", "some",
@@ -124,9 +122,7 @@ def _find_fillers(words: list[Word], norm: list[str]) -> list[FillerHit]:
             # "it was, like, fast" / "like... the cache" / "um like" -- but not "I like Go",
             # "looks like a bug", or "languages, like Go" (comma only before: "such as").
             after_pause = _gap_after(words, i) >= FILLER_PAUSE_S
-            next_to_filler = (i > 0 and norm[i - 1] in _FILLER_WORDS) or (
-                i + 1 < n and norm[i + 1] in _FILLER_WORDS
-            )
+            next_to_filler = (i > 0 and norm[i - 1] in _FILLER_WORDS) or (i + 1 < n and norm[i + 1] in _FILLER_WORDS)
             if _comma_after(words[i]) or after_pause or next_to_filler:
                 hits.append(FillerHit(word="like", start=words[i].start))
         elif term == "you" and i + 1 < n and norm[i + 1] == "know":

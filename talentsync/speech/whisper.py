@@ -154,7 +154,4 @@ def _looks_hallucinated(segment: Segment) -> bool:
         return True
     if sum(probs) / len(probs) < _HALLUCINATION_WORD_PROB:
         return True
-    return (
-        segment.no_speech_prob > _HALLUCINATION_NO_SPEECH_PROB
-        and segment.avg_logprob < _HALLUCINATION_AVG_LOGPROB
-    )
+    return segment.no_speech_prob > _HALLUCINATION_NO_SPEECH_PROB and segment.avg_logprob < _HALLUCINATION_AVG_LOGPROB

@@ -22,14 +22,29 @@ WAV = REPO / "tests" / "fixtures" / "speech" / "sense_and_sensibility_01_austen_
 @pytest.fixture(scope="module")
 def served_api(stack, worker):
     if not (REPO / "frontend" / "dist" / "index.html").exists():
-        pytest.fail("the web app is not built: run `make test` (it builds frontend/dist) or `npm --prefix frontend run build`")
+        pytest.fail(
+            "the web app is not built: run `make test` (it builds frontend/dist) or `npm --prefix frontend run build`"
+        )
     port = free_port()
     log = stack.data_dir / "logs" / "browser-api.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--no-access-log"],
-            env=stack.env(), cwd=REPO, stdout=fh, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            env=stack.env(),
+            cwd=REPO,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 60
@@ -47,10 +62,15 @@ def served_api(stack, worker):
 def test_browser_suite(served_api, suite):
     node = shutil.which("node")
     assert node, "Node.js is required for the browser tests"
-    assert Path("/usr/bin/chromium").exists(), "Debian chromium is required: make test installs it (scripts/ensure-chromium.sh)"
+    assert Path("/usr/bin/chromium").exists(), (
+        "Debian chromium is required: make test installs it (scripts/ensure-chromium.sh)"
+    )
     result = subprocess.run(
         [node, "--test", f"tests/browser/{suite}.test.mjs"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TALENTSYNC_URL": served_api, "TALENTSYNC_TEST_WAV": str(WAV)},
     )
     output = result.stdout + result.stderr

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import register
+from tests.conftest import register, wait_report
 
 pytestmark = pytest.mark.integration
 
@@ -23,17 +22,6 @@ STRONG = (
 def _module(api, headers, slug: str | None = None) -> dict:
     mods = api.get("/api/modules", headers=headers).json()
     return next(m for m in mods if slug is None or m["slug"] == slug)
-
-
-def _wait_report(api, headers, sid: str, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        r = api.get(f"/api/sessions/{sid}/report", headers=headers)
-        if r.status_code == 200:
-            return r.json()
-        assert r.status_code == 202, r.text
-        time.sleep(0.3)
-    raise AssertionError("report not ready in time")
 
 
 def test_full_text_interview(api, stack):
@@ -95,7 +83,7 @@ def test_full_text_interview(api, stack):
     )
     assert late.status_code == 409
 
-    report = _wait_report(api, headers, sid)
+    report = wait_report(api, headers, sid)
     assert report["session_id"] == sid and len(report["answers"]) == 3
     assert 0 < report["overall"]["score"] <= 100
     for a in report["answers"]:
@@ -134,7 +122,7 @@ def test_percentiles_rank_against_earlier_answers(api):
         ).json()["id"]
         q = api.get(f"/api/sessions/{sid}", headers=headers).json()["question"]
         api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": answer}, headers=headers)
-        scores.append(_wait_report(api, headers, sid))
+        scores.append(wait_report(api, headers, sid))
     weak, strong = scores
     assert strong["overall"]["score"] > weak["overall"]["score"]
     assert strong["overall"]["percentile"] is not None and strong["overall"]["population"] >= 1
@@ -164,7 +152,7 @@ def test_skip_and_end_early(api):
         == 200
     )
     assert api.post(f"/api/sessions/{sid}/end", headers=headers).status_code == 202
-    report = _wait_report(api, headers, sid)
+    report = wait_report(api, headers, sid)
     assert len(report["answers"]) == 1
 
 

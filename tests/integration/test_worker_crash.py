@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import Stack, WorkerProc, register, start_worker
+from tests.conftest import Stack, WorkerProc, register, start_worker, wait_report
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 log = logging.getLogger(__name__)
@@ -66,17 +66,6 @@ def wait_scored(api: Any, headers: dict[str, str], sid: str, n: int, timeout: fl
     while api.get(f"/api/sessions/{sid}", headers=headers).json()["scored"] < n:
         assert time.monotonic() < deadline, "answer not scored in time"
         time.sleep(0.2)
-
-
-def wait_report(api: Any, headers: dict[str, str], sid: str, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        r = api.get(f"/api/sessions/{sid}/report", headers=headers)
-        if r.status_code == 200:
-            return r.json()
-        assert r.status_code == 202, r.text
-        time.sleep(0.3)
-    raise AssertionError("report not ready in time")
 
 
 def finish(api: Any, headers: dict[str, str], sid: str, question: dict | None) -> int:

@@ -149,7 +149,7 @@ def test_empty_answer_feedback_is_honest(scored):
     report = OfflineFeedbackWriter().write(_session(scored, ["ml-drift/empty"]))
     fb = report.answers[0]
     assert "No answer was recorded" in fb.improvements[0]
-    assert all("Strong" not in s for s in fb.strengths)
+    assert all("Strength," not in s for s in fb.strengths)
 
 
 def test_offline_follow_up_refiner_keeps_the_template():

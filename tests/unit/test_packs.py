@@ -256,9 +256,7 @@ def test_resolve_entry_point_object_variants(tmp_path: Path) -> None:
     assert "entry point demo" in str(info.value)
 
 
-def test_entry_point_discovery_through_installed_distribution(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_entry_point_discovery_through_installed_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A real (if tiny) installed distribution on sys.path, found by importlib.metadata."""
     site = tmp_path / "site"
     _write(site / "demo_packs", "plugin.yaml", _pack("plugin-module", ["plugin-q1"]))
@@ -292,9 +290,7 @@ def test_entry_point_discovery_through_installed_distribution(
 def test_broken_entry_point_names_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dist_info = tmp_path / "broken_plugin-1.0.dist-info"
     dist_info.mkdir()
-    (dist_info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: broken-plugin\nVersion: 1.0\n", encoding="utf-8"
-    )
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 1.0\n", encoding="utf-8")
     (dist_info / "entry_points.txt").write_text(
         "[talentsync.packs]\nbroken = no_such_module_xyz:packs\n", encoding="utf-8"
     )

@@ -458,9 +458,7 @@ def test_build_vector_store_defaults_to_pgvector() -> None:
     assert isinstance(store, PgVectorStore) and store.name == "pgvector"
 
 
-@pytest.mark.parametrize(
-    ("key", "host"), [("pc-key", None), (None, "http://127.0.0.1:9"), ("", "http://127.0.0.1:9")]
-)
+@pytest.mark.parametrize(("key", "host"), [("pc-key", None), (None, "http://127.0.0.1:9"), ("", "http://127.0.0.1:9")])
 def test_half_a_pinecone_configuration_is_refused(key: str | None, host: str | None) -> None:
     with pytest.raises(ValueError, match="PINECONE_API_KEY and PINECONE_HOST"):
         Settings(_env_file=None, pinecone_api_key=key, pinecone_host=host)  # type: ignore[call-arg,arg-type]

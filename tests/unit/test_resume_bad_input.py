@@ -38,9 +38,7 @@ RESUME_LINES = [
     "Jan 2021 – Present",
     "• Reduced build times by 45% by caching Docker layers.",
 ]
-PNG_HEAD = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
-)
+PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
 ELF_HEAD = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00\x01\x00\x00\x00" + b"\x00" * 40
 
 
@@ -53,9 +51,7 @@ def _valid_docx() -> bytes:
     return buffer.getvalue()
 
 
-def _rezip(
-    source: bytes, edit: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None
-) -> bytes:
+def _rezip(source: bytes, edit: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(source)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():

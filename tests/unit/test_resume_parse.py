@@ -208,10 +208,7 @@ def test_generated_set_precision_recall(
         _pr([r.employer for r in parsed.roles], truth.employers, counts["employers"])
         _pr([r.title for r in parsed.roles], truth.titles, counts["titles"])
         _pr(parsed.skills, truth.skills, counts["skills"])
-        years_ok += (
-            parsed.years_experience is not None
-            and abs(parsed.years_experience - truth.years_experience) <= 0.5
-        )
+        years_ok += parsed.years_experience is not None and abs(parsed.years_experience - truth.years_experience) <= 0.5
         names_ok += parsed.name == truth.name and parsed.email == truth.email
     for field, (tp, n_pred, n_truth) in counts.items():
         precision, recall = tp / max(n_pred, 1), tp / max(n_truth, 1)

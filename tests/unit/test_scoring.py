@@ -220,3 +220,11 @@ def test_question_without_reference_redistributes_weight(embedder):
     off = score_answer(q, BY_ID["technical-gil"]["strong"], embedder)
     assert off.dimensions["relevance"].score < 30
     assert off.overall < 25
+
+
+@pytest.mark.parametrize("answer", ["Global lock.", "- GIL\n- threads", "CPython thread lock"])
+def test_a_few_on_topic_words_cannot_score_high(embedder, answer):
+    # Two words can embed right next to the question; that is not an answer.
+    result = score_answer(_q("technical-gil"), answer, embedder)
+    assert result.overall < 15, result.overall
+    assert "too little to judge" in result.dimensions["relevance"].explanation

@@ -178,8 +178,9 @@ async def session_workers(client: Client, fakes: FakeActivities, queues: TaskQue
             Worker(
                 client,
                 task_queue=queues.ml,
-                activities=[fakes.find_follow_up, fakes.score_answer, fakes.finalize_session],
+                activities=[fakes.score_answer, fakes.finalize_session],
             ),
+            Worker(client, task_queue=queues.retrieval, activities=[fakes.find_follow_up]),
             Worker(client, task_queue=queues.feedback, activities=[fakes.write_feedback]),
             Worker(client, task_queue=queues.transcription, activities=[fakes.transcribe_audio]),
         ):
