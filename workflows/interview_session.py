@@ -343,7 +343,10 @@ class InterviewSessionWorkflow:
                     ),
                     result_type=FindFollowUpResult,
                     task_queue=queue,
-                    start_to_close_timeout=timedelta(seconds=20),
+                    # Bounded end to end: with no retrieval worker, or one far behind, the interview moves
+                    # on without a follow-up instead of holding the candidate's answer.
+                    schedule_to_close_timeout=timedelta(seconds=8),
+                    start_to_close_timeout=timedelta(seconds=5),
                     retry_policy=RetryPolicy(maximum_attempts=3),
                 )
             except ActivityError:

@@ -387,3 +387,28 @@ async def test_audio_answer_is_transcribed_then_recorded(env: WorkflowEnvironmen
         assert len(fakes.calls["record_response"]) == 1
         assert (await state(handle)).question == result.question
     assert fakes.calls["transcribe_audio"][0].session_id == inp.session_id
+
+
+async def test_answer_moves_on_when_no_retrieval_worker_is_running(env: WorkflowEnvironment) -> None:
+    """Follow-up retrieval is bounded: with nobody polling the retrieval queue, the answer still returns
+    the next core question (after the 8 s schedule-to-close timeout) instead of hanging."""
+    fakes = FakeActivities()
+    fakes.follow_ups = True
+    inp = start_input(f"t{uuid.uuid4().hex[:10]}-")
+    inp.queues.retrieval = f"nobody-polls-{uuid.uuid4().hex[:8]}"
+    async with session_workers(env.client, fakes, inp.queues.model_copy(update={"retrieval": "unused"})):
+        handle = await env.client.start_workflow(
+            InterviewSessionWorkflow.run,
+            inp,
+            id=f"session-{inp.session_id}",
+            task_queue=inp.queues.interview,
+            search_attributes=TypedSearchAttributes([SearchAttributePair(INTERVIEW_STATUS, "active")]),
+        )
+        first = await handle.execute_update(InterviewSessionWorkflow.open, OpenSessionInput())
+        assert first.question is not None
+        pending = asyncio.ensure_future(answer(handle, first.question.id))
+        await env.sleep(timedelta(seconds=10))
+        result = await asyncio.wait_for(pending, timeout=30)
+        assert result.question is not None and result.question.kind == "core"
+        assert fakes.calls["find_follow_up"] == []
+        await handle.signal(InterviewSessionWorkflow.end, EndInput())
