@@ -198,6 +198,8 @@ def start_stack(temporal_mode: str, worker_env: dict[str, str] | None = None, wo
                 "--port",
                 str(api_port),
                 "--no-access-log",
+                "--timeout-keep-alive",
+                "30",
             ],
             api_ready,
             logs / "api.log",
@@ -409,7 +411,12 @@ async def wait_report(client: httpx.AsyncClient, user: User, run: SessionRun, li
     """Poll as the report page does (every 50 ms here, for resolution); time from the last answer."""
     deadline = time.perf_counter() + limit_s
     while time.perf_counter() < deadline:
-        r = await client.get(f"/api/sessions/{run.session_id}/report", headers=user.headers)
+        try:
+            r = await client.get(f"/api/sessions/{run.session_id}/report", headers=user.headers)
+        except httpx.TransportError as exc:  # a dropped keep-alive connection under load: poll again
+            run.errors.append(f"report poll {type(exc).__name__} (retried)")
+            await asyncio.sleep(0.05)
+            continue
         if r.status_code == 200:
             run.report_s = time.perf_counter() - run.last_answer_at
             return

@@ -155,6 +155,8 @@ class Supervisor:
                 "--port",
                 str(api_port),
                 "--no-access-log",
+                "--timeout-keep-alive",
+                "30",
             ],
             lambda: tcp_ready(api_port),
             self.log_dir / "api.log",

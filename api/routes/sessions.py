@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
@@ -244,7 +245,7 @@ def list_sessions(db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
 async def get_session(
     session_id: str, request: Request, db: SessionDep, user: CurrentUser, temporal: TemporalDep
 ) -> dict[str, Any]:
-    sess = owned_session(db, user, session_id)
+    sess = await run_in_threadpool(owned_session, db, user, session_id)
     base = {
         "id": str(sess.id),
         "module": module_name(db, sess.module_id),
@@ -301,7 +302,7 @@ async def answer(
     temporal: TemporalDep,
     settings: SettingsDep,
 ) -> dict[str, Any]:
-    sess = owned_session(db, user, session_id)
+    sess = await run_in_threadpool(owned_session, db, user, session_id)
     if sess.user_id != user.id:
         raise HTTPException(403, "Only the candidate can answer in this session.")
     text = body.text.strip()
@@ -337,7 +338,7 @@ async def answer_audio(
 ) -> dict[str, Any]:
     from talentsync.speech.audio import sniff_audio
 
-    sess = owned_session(db, user, session_id)
+    sess = await run_in_threadpool(owned_session, db, user, session_id)
     if sess.user_id != user.id:
         raise HTTPException(403, "Only the candidate can answer in this session.")
     rate_limit(request, "upload", f"audio:{user.id}")
@@ -366,7 +367,7 @@ async def answer_audio(
 async def skip(
     session_id: str, body: SkipIn, db: SessionDep, user: CurrentUser, temporal: TemporalDep
 ) -> dict[str, Any]:
-    sess = owned_session(db, user, session_id)
+    sess = await run_in_threadpool(owned_session, db, user, session_id)
     if sess.user_id != user.id:
         raise HTTPException(403, "Only the candidate can skip in this session.")
     result: AnswerResult = await _call(
@@ -381,7 +382,7 @@ async def skip(
 
 @router.post("/sessions/{session_id}/end", status_code=202)
 async def end(session_id: str, db: SessionDep, user: CurrentUser, temporal: TemporalDep) -> dict[str, Any]:
-    sess = owned_session(db, user, session_id)
+    sess = await run_in_threadpool(owned_session, db, user, session_id)
     if sess.user_id != user.id:
         raise HTTPException(403, "Only the candidate can end this session.")
     if sess.status not in ("active",):
@@ -444,7 +445,7 @@ async def events(websocket: WebSocket, session_id: str) -> None:
     with app.state.db_factory() as db:
         try:
             user = user_from_token(db, app.state.settings, token)
-            sess = owned_session(db, user, session_id)
+            sess = await run_in_threadpool(owned_session, db, user, session_id)
         except HTTPException:
             await websocket.close(code=4401 if not token else 4404)
             return
