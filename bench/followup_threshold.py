@@ -43,9 +43,8 @@ def main() -> None:
             "false_other_module": float(np.mean(np.array(other_module) >= t)),
         }
         rows.append(row)
-        print(
-            f"  {t:.2f}      {row['recall']:.2f}    {row['false_same_module']:.2f}                {row['false_other_module']:.2f}"
-        )
+        cols = (row["recall"], row["false_same_module"], row["false_other_module"])
+        print(f"  {t:.2f}      " + "    ".join(f"{c:.2f}" for c in cols))
     out = Path(__file__).parent / "results" / "followup_threshold.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"questions": len(questions), "rows": rows}, indent=2))
