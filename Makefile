@@ -49,7 +49,7 @@ test: install frontend chromium
 	@echo "==> web app unit tests (vitest)"
 	@$(NPM) test -- --reporter=dot
 	@echo "==> Python, integration, slow and browser tests (pytest)"
-	@$(PY) -m pytest -q
+	@timeout -k 60 2700 $(PY) -m pytest -q
 
 test-fast: install
 	@$(PY) -m pytest -q -m "not slow" --ignore=tests/browser

@@ -60,17 +60,19 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
 
     shared: dict[str, MLActivities] = {}
 
-    def ml_activities() -> MLActivities:
-        # One instance (one embedding model, one vector store client) for the ml and retrieval roles.
-        if "ml" not in shared:
-            shared["ml"] = MLActivities(
+    def ml_activities(interactive: bool = False) -> MLActivities:
+        # Follow-up retrieval (an answer waits for it) gets its own copy of the 90 MB model, so it
+        # never queues on the model lock behind background scoring (bench/interview.py).
+        key = "interactive" if interactive else "background"
+        if key not in shared:
+            shared[key] = MLActivities(
                 factory,
-                providers.build_embedder(settings),
+                providers.build_embedder(settings, dedicated=interactive),
                 providers.build_vector_store(settings, engine),
                 providers.build_refiner(settings),
                 events,
             )
-        return shared["ml"]
+        return shared[key]
 
     for role in queues:
         queue = settings.task_queue(role)
@@ -108,7 +110,7 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                 )
             )
         elif role == QUEUE_RETRIEVAL:
-            workers.append(make(queue, [ml_activities().find_follow_up], concurrency=8))
+            workers.append(make(queue, [ml_activities(interactive=True).find_follow_up], concurrency=8))
         elif role == QUEUE_TRANSCRIPTION:
             from activities.transcription import TranscriptionActivities
 

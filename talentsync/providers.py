@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.engine import Engine
 
 from talentsync.config import Settings
-from talentsync.embeddings import Embedder, default_embedder
+from talentsync.embeddings import Embedder, SentenceTransformerEmbedder, default_embedder
 from talentsync.llm.feedback import (
     FeedbackWriter,
     FollowUpRefiner,
@@ -20,7 +20,10 @@ from talentsync.vectors.base import VectorStore
 log = logging.getLogger(__name__)
 
 
-def build_embedder(settings: Settings) -> Embedder:
+def build_embedder(settings: Settings, dedicated: bool = False) -> Embedder:
+    """The process-wide model, or (dedicated) a private copy that never waits on the shared one's lock."""
+    if dedicated:
+        return SentenceTransformerEmbedder(settings.embedding_model_path)
     return default_embedder(settings.embedding_model_path)
 
 
