@@ -63,8 +63,6 @@ class Settings(BaseSettings):
     # Cloud backends: used only when configured; offline defaults otherwise.
     pinecone_api_key: SecretStr | None = None
     pinecone_host: str | None = None
-    assemblyai_api_key: SecretStr | None = None
-    assemblyai_base_url: str | None = None
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"

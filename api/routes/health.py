@@ -60,5 +60,5 @@ def client_config(request: Request) -> dict[str, object]:
         "max_resume_bytes": s.max_resume_bytes,
         "vector_store": request.app.state.vector_store.name,
         "feedback_writer": "openai" if s.openai_api_key else "offline",
-        "speech_engine": "assemblyai" if s.assemblyai_api_key else "whisper",
+        "speech_engine": "whisper",  # AssemblyAI is not implemented yet (cloud-backends work)
     }
