@@ -59,6 +59,7 @@ sys.path.insert(0, str(ROOT))
 from devstack.services import (  # noqa: E402
     HOST,
     ManagedProcess,
+    api_argv,
     ensure_database,
     free_port,
     postgres_service,
@@ -187,20 +188,7 @@ def start_stack(temporal_mode: str, worker_env: dict[str, str] | None = None, wo
 
         api = ManagedProcess(
             "API",
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                HOST,
-                "--port",
-                str(api_port),
-                "--no-access-log",
-                "--timeout-keep-alive",
-                "30",
-            ],
+            api_argv(api_port),
             api_ready,
             logs / "api.log",
             env=stack.env,

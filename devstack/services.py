@@ -332,3 +332,21 @@ def temporal_service(data_dir: Path | None, port: int, ui_port: int | None, log_
     return ManagedProcess(
         "Temporal", temporal_args(port, ui_port, db_file), ready, log_dir / "temporal.log", startup_timeout=60
     )
+
+
+def api_argv(port: int) -> list[str]:
+    """The API under uvicorn, as `make up`, the browser tests and the benchmark all run it."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:create_app",
+        "--factory",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-keep-alive",
+        "30",
+    ]

@@ -18,6 +18,7 @@ from devstack.services import (
     HOST,
     ManagedProcess,
     ServiceError,
+    api_argv,
     ensure_database,
     postgres_service,
     redis_service,
@@ -27,6 +28,8 @@ from devstack.services import (
     temporal_service,
 )
 from talentsync.config import REPO_ROOT
+
+console = logging.getLogger("talentsync.up")  # the supervisor's console output
 
 BOLD, GREEN, RED, DIM, RESET = (
     ("\033[1m", "\033[32m", "\033[31m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("",) * 5
@@ -49,11 +52,11 @@ class Supervisor:
 
     def step(self, text: str) -> float:
         self.step_no += 1
-        print(f"{BOLD}[{self.step_no}/{self.total_steps}]{RESET} {text}…", end=" ", flush=True)
+        console.info("%s[%d/%d]%s %s…", BOLD, self.step_no, self.total_steps, RESET, text)
         return time.monotonic()
 
     def done(self, t0: float, note: str = "") -> None:
-        print(f"{GREEN}ok{RESET} {DIM}({time.monotonic() - t0:.1f}s){note and ' ' + note}{RESET}", flush=True)
+        console.info("      %sok%s %s(%.1fs)%s%s", GREEN, RESET, DIM, time.monotonic() - t0, note and " " + note, RESET)
 
     def start(self, proc: ManagedProcess) -> None:
         proc.start()
@@ -144,20 +147,7 @@ class Supervisor:
         require_free_port(api_port, "the API", "API_PORT")
         api = ManagedProcess(
             "API",
-            [
-                python,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                HOST,
-                "--port",
-                str(api_port),
-                "--no-access-log",
-                "--timeout-keep-alive",
-                "30",
-            ],
+            api_argv(api_port),
             lambda: tcp_ready(api_port),
             self.log_dir / "api.log",
             env=env,
@@ -177,15 +167,14 @@ class Supervisor:
             if admin_pw == DEV_ADMIN_PASSWORD
             else "(FIRST_ADMIN_PASSWORD)"
         )
-        print(
+        console.info(
             f"\n{BOLD}TalentSync is running.{RESET}\n"
             f"  Web app          http://{HOST}:{api_port}\n"
             f"  API docs         http://{HOST}:{api_port}/api/docs\n"
             f"  Temporal Web UI  {ui}\n"
             f"  Admin sign-in    {settings.first_admin_email} / {admin_pw}\n"
             f"  Data             {self.data_dir}   Logs: {self.log_dir}\n"
-            f"Press Ctrl-C to stop.\n",
-            flush=True,
+            f"Press Ctrl-C to stop.\n"
         )
         return self.supervise()
 
@@ -203,13 +192,17 @@ class Supervisor:
                 if proc in self.apps:
                     recent = [t for t in restarts.get(proc.name, []) if time.monotonic() - t < 60]
                     if len(recent) >= 5:
-                        print(f"{RED}{proc.name} keeps crashing; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}")
+                        console.error(
+                            f"{RED}{proc.name} keeps crashing; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}"
+                        )
                         return 1
-                    print(f"{RED}{proc.name} exited; restarting (log: {proc.log_path}){RESET}", flush=True)
+                    console.warning(f"{RED}{proc.name} exited; restarting (log: {proc.log_path}){RESET}")
                     restarts[proc.name] = [*recent, time.monotonic()]
                     proc.start()
                 else:
-                    print(f"{RED}{proc.name} stopped unexpectedly; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}")
+                    console.error(
+                        f"{RED}{proc.name} stopped unexpectedly; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}"
+                    )
                     return 1
         return 0
 
@@ -217,29 +210,36 @@ class Supervisor:
         self.stopping = True
         for proc in reversed(self.started):
             if proc.alive():
-                print(f"stopping {proc.name}…", flush=True)
+                console.info(f"stopping {proc.name}…")
             proc.stop()
 
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    console.addHandler(handler)
+    console.setLevel(logging.INFO)
+    console.propagate = False
     sup = Supervisor()
 
     def on_signal(signum: int, frame: object) -> None:
         sup.stopping = True
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
+    # SIGINT explicitly too: a shell that starts us in the background would otherwise leave it ignored.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
     code = 1
     try:
         code = sup.run()
     except KeyboardInterrupt:
-        print("\nshutting down…", flush=True)
+        console.info("\nshutting down…")
         code = 0
     except ServiceError as err:
-        print(f"\n{RED}{BOLD}Cannot start:{RESET} {err}", flush=True)
+        console.error(f"\n{RED}{BOLD}Cannot start:{RESET} {err}")
     except Exception as err:
-        print(f"\n{RED}{BOLD}Start-up failed:{RESET} {type(err).__name__}: {err}", flush=True)
+        console.error(f"\n{RED}{BOLD}Start-up failed:{RESET} {type(err).__name__}: {err}")
         logging.getLogger(__name__).debug("start-up failure", exc_info=True)
     finally:
         sup.stop()

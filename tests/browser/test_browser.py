@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from devstack.services import free_port, tcp_ready
+from devstack.services import api_argv, free_port, tcp_ready
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -29,18 +28,7 @@ def served_api(stack, worker):
     log = stack.data_dir / "logs" / "browser-api.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
+            api_argv(port),
             env=stack.env(),
             cwd=REPO,
             stdout=fh,
