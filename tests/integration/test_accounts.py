@@ -78,7 +78,7 @@ def test_forged_and_expired_tokens_are_401(api, stack):
     now = datetime.now(UTC)
     forged = jwt.encode(
         {"sub": user_id, "iat": now, "exp": now + timedelta(hours=1), "typ": "access"},
-        "not-the-secret",
+        "a-forged-secret-that-is-long-enough-for-hs256",
         algorithm="HS256",
     )
     secret = stack.settings().jwt_secret.get_secret_value()
