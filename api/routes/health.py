@@ -7,6 +7,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
 router = APIRouter(tags=["health"])
 
@@ -31,9 +32,7 @@ async def health(request: Request) -> dict[str, str]:
             return _err(exc)
 
     async def temporal_check() -> str:
-        await state.temporal.workflow_service.get_system_info(
-            __import__("temporalio.api.workflowservice.v1", fromlist=["GetSystemInfoRequest"]).GetSystemInfoRequest()
-        )
+        await state.temporal.workflow_service.get_system_info(GetSystemInfoRequest())
         return "ok"
 
     async def redis_check() -> str:
