@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launch, newPage, shot, freshUser, signUp } from './helpers.mjs';
+import { launch, newPage, shot, freshUser, signUp, REASONABLE_ANSWERS } from './helpers.mjs';
 
 const RESUME = `Jordan Rivera
 jordan.rivera@example.com | +1 415 555 0134 | github.com/jrivera
@@ -81,4 +81,37 @@ test('upload a TXT resume, review extracted skills, edit and save', { timeout: 1
   await page.getByRole('link', { name: 'Resumes' }).first().click();
   await page.getByTestId('resume-row').first().waitFor();
   assert.match(await page.getByTestId('resume-row').first().innerText(), /parsed/i);
+
+  // Attach it when starting an interview: after the opening questions come questions about it.
+  await page.getByRole('link', { name: 'Practice' }).first().click();
+  await page.getByTestId('module-card').first().getByRole('button', { name: /Start interview/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await dialog.getByTestId('max-questions').fill('4');
+  const select = dialog.getByLabel('Resume (optional)');
+  await select.waitFor();
+  assert.notEqual(await select.inputValue(), '', 'the parsed resume is offered by default');
+  await dialog.getByRole('button', { name: 'Start interview' }).click();
+  await page.waitForURL(/\/sessions\/[^/]+$/, { timeout: 60_000 });
+  let resumeQuestion = null;
+  for (let i = 0; i < 4 && resumeQuestion === null; i += 1) {
+    const question = page.getByTestId('question-text');
+    await question.waitFor({ timeout: 60_000 });
+    const text = await question.innerText();
+    if (await page.getByText('From your resume').count()) {
+      resumeQuestion = text;
+      break;
+    }
+    await page.getByTestId('answer-input').fill(REASONABLE_ANSWERS[i % REASONABLE_ANSWERS.length]);
+    await page.getByTestId('answer-input').press('Control+Enter');
+    await page.waitForFunction(
+      (prev) => document.querySelector('[data-testid="question-text"]')?.textContent !== prev,
+      text,
+      { timeout: 90_000 },
+    );
+  }
+  assert.ok(resumeQuestion, 'a question drawn from the resume was asked');
+  assert.match(resumeQuestion, /Acme|Initech|Kafka|Redis|PostgreSQL|latency|billing|ingestion|deployment/i,
+    `the resume question is grounded in the candidate's own items: ${resumeQuestion}`);
+  await shot(page, 'resume-04-question');
 });

@@ -25,6 +25,8 @@ export function Layout() {
 
   useEffect(() => setMenuOpen(false), [location.pathname]);
 
+  // A live interview room (/sessions/:id) belongs to Practice; reports and the list to History.
+  const inRoom = /^\/sessions\/[^/]+$/.test(location.pathname);
   const links = [
     { to: '/', label: 'Practice', end: true },
     { to: '/sessions', label: 'History' },
@@ -54,7 +56,12 @@ export function Layout() {
           </button>
           <nav id="main-nav" className={`main-nav ${menuOpen ? 'open' : ''}`} aria-label="Main">
             {links.map((l) => (
-              <NavLink key={l.to} to={l.to} end={l.end} className={({ isActive }) => `nav-link ${isActive ? 'active' : ''}`}>
+              <NavLink
+                key={l.to}
+                to={l.to}
+                end={'end' in l ? l.end : undefined}
+                className={({ isActive }) => `nav-link ${(inRoom ? l.to === '/' : isActive) ? 'active' : ''}`}
+              >
                 {l.label}
               </NavLink>
             ))}
