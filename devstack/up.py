@@ -79,38 +79,37 @@ class Supervisor:
         api_port = _port("API_PORT", 8000)
         self.data_dir.mkdir(parents=True, exist_ok=True)
 
-        t0 = self.step("PostgreSQL with pgvector")
-        if os.environ.get("DATABASE_URL"):
-            env["DATABASE_URL"] = os.environ["DATABASE_URL"]
-            self.done(t0, "(external, from DATABASE_URL)")
-        else:
+        def start_postgres() -> tuple[dict[str, str], str]:
             require_free_port(pg_port, "PostgreSQL", "TALENTSYNC_PG_PORT")
             self.start(postgres_service(self.data_dir, pg_port, self.log_dir))
             ensure_database(f"postgresql://postgres@{HOST}:{pg_port}/postgres", "talentsync")
-            env["DATABASE_URL"] = f"postgresql+psycopg://postgres@{HOST}:{pg_port}/talentsync"
-            self.done(t0, f"{HOST}:{pg_port}")
+            return {"DATABASE_URL": f"postgresql+psycopg://postgres@{HOST}:{pg_port}/talentsync"}, f"{HOST}:{pg_port}"
 
-        t0 = self.step("Redis")
-        if os.environ.get("REDIS_URL"):
-            env["REDIS_URL"] = os.environ["REDIS_URL"]
-            self.done(t0, "(external, from REDIS_URL)")
-        else:
+        def start_redis() -> tuple[dict[str, str], str]:
             require_free_port(redis_port, "Redis", "TALENTSYNC_REDIS_PORT")
             self.start(redis_service(self.data_dir, redis_port, self.log_dir))
-            env["REDIS_URL"] = f"redis://{HOST}:{redis_port}/0"
-            self.done(t0, f"{HOST}:{redis_port}")
+            return {"REDIS_URL": f"redis://{HOST}:{redis_port}/0"}, f"{HOST}:{redis_port}"
 
-        t0 = self.step("Temporal dev server + Web UI")
-        if os.environ.get("TEMPORAL_ADDRESS"):
-            env["TEMPORAL_ADDRESS"] = os.environ["TEMPORAL_ADDRESS"]
-            self.done(t0, "(external, from TEMPORAL_ADDRESS)")
-        else:
+        def start_temporal() -> tuple[dict[str, str], str]:
             require_free_port(temporal_port, "Temporal", "TALENTSYNC_TEMPORAL_PORT")
             require_free_port(ui_port, "the Temporal Web UI", "TALENTSYNC_TEMPORAL_UI_PORT")
             self.start(temporal_service(self.data_dir, temporal_port, ui_port, self.log_dir))
-            env["TEMPORAL_ADDRESS"] = f"{HOST}:{temporal_port}"
-            env["TEMPORAL_UI_URL"] = f"http://{HOST}:{ui_port}"
-            self.done(t0, f"{HOST}:{temporal_port}")
+            urls = {"TEMPORAL_ADDRESS": f"{HOST}:{temporal_port}", "TEMPORAL_UI_URL": f"http://{HOST}:{ui_port}"}
+            return urls, f"{HOST}:{temporal_port}"
+
+        for title, variable, start_embedded in (
+            ("PostgreSQL with pgvector", "DATABASE_URL", start_postgres),
+            ("Redis", "REDIS_URL", start_redis),
+            ("Temporal dev server + Web UI", "TEMPORAL_ADDRESS", start_temporal),
+        ):
+            t0 = self.step(title)
+            if os.environ.get(variable):  # an external service replaces the embedded one
+                env[variable] = os.environ[variable]
+                self.done(t0, f"(external, from {variable})")
+            else:
+                urls, where = start_embedded()
+                env.update(urls)
+                self.done(t0, where)
         os.environ.update(env)
 
         from talentsync.config import Settings
