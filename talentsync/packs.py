@@ -79,18 +79,44 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class ListeningPoint(_Strict):
+    """What an interviewer listens for in *any* good answer, not a fact from one model story.
+
+    ``point`` is the short label shown to the candidate ("Owns the mistake"); ``listen_for`` says
+    what evidence counts; ``examples`` are short sentences from *different* stories or approaches
+    that would each count as evidence. The scorer matches answer sentences against the examples
+    (and the description), so a candidate with another story or approach is still credited.
+    A plain string is accepted for older packs and becomes a point with no examples.
+    """
+
+    point: Phrase
+    listen_for: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = ""
+    examples: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]] = Field(
+        default_factory=list, max_length=8
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"point": value} if isinstance(value, str) else value
+
+
+def _reject_duplicate_points(points: Sequence[ListeningPoint]) -> None:
+    _reject_duplicates([p.point for p in points], "key point")
+
+
 class FollowUpTemplate(_Strict):
     """A follow-up the interviewer may ask after the parent question, retrieved by similarity."""
 
     slug: Slug
     text: NonEmptyStr
     trigger: NonEmptyStr
-    key_points: list[Phrase] = Field(min_length=2, max_length=4)
+    key_points: list[ListeningPoint] = Field(min_length=2, max_length=4)
 
     @field_validator("key_points")
     @classmethod
-    def _unique_key_points(cls, value: list[str]) -> list[str]:
-        _reject_duplicates(value, "key point")
+    def _unique_key_points(cls, value: list[ListeningPoint]) -> list[ListeningPoint]:
+        _reject_duplicate_points(value)
         return value
 
 
@@ -101,15 +127,21 @@ class PackQuestion(_Strict):
     text: NonEmptyStr
     category: Category
     difficulty: int = Field(ge=1, le=3)
+    # The model answer shown to the candidate after they answer.
     ideal_answer: NonEmptyStr
-    key_points: list[Phrase] = Field(min_length=3, max_length=6)
+    # More strong answers that take other approaches or tell other stories; the scorer compares
+    # an answer with the closest of all of them, so one model story is not the only right one.
+    reference_answers: list[NonEmptyStr] = Field(default_factory=list, max_length=6)
+    # Other ways an interviewer would ask the same thing: relevance is judged against these too.
+    paraphrases: list[NonEmptyStr] = Field(default_factory=list, max_length=6)
+    key_points: list[ListeningPoint] = Field(min_length=3, max_length=6)
     keywords: list[Phrase] = Field(min_length=5, max_length=12)
     follow_ups: list[FollowUpTemplate] = Field(min_length=3)
 
     @field_validator("key_points")
     @classmethod
-    def _unique_key_points(cls, value: list[str]) -> list[str]:
-        _reject_duplicates(value, "key point")
+    def _unique_key_points(cls, value: list[ListeningPoint]) -> list[ListeningPoint]:
+        _reject_duplicate_points(value)
         return value
 
     @field_validator("keywords")
