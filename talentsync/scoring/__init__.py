@@ -5,9 +5,11 @@ from talentsync.scoring.models import (
     AnswerScore,
     DimensionScore,
     KeyPointResult,
+    ListeningPointSpec,
+    NeighbourQuestion,
     QuestionForScoring,
 )
-from talentsync.scoring.scorer import SCORER_VERSION, score_answer
+from talentsync.scoring.scorer import SCORER_VERSION, score_answer, warm
 
 __all__ = [
     "DIMENSIONS",
@@ -15,6 +17,9 @@ __all__ = [
     "AnswerScore",
     "DimensionScore",
     "KeyPointResult",
+    "ListeningPointSpec",
+    "NeighbourQuestion",
     "QuestionForScoring",
     "score_answer",
+    "warm",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
 
 DIMENSIONS: tuple[str, ...] = (
     "relevance",
@@ -13,14 +15,47 @@ DIMENSIONS: tuple[str, ...] = (
     "length",
 )
 
+PointStatus = Literal["covered", "partly", "missed"]
+
+
+class ListeningPointSpec(BaseModel):
+    """What an interviewer listens for; ``examples`` are evidence sentences from different stories."""
+
+    point: str
+    listen_for: str = ""
+    examples: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        # Rows written before listening points existed hold plain strings.
+        return {"point": value} if isinstance(value, str) else value
+
+
+class NeighbourQuestion(BaseModel):
+    """Another question of the same module: relevance asks whether the answer fits *this* question
+    better than its neighbours, and names the neighbour an off-topic answer seems to answer."""
+
+    key: str
+    text: str
+    paraphrases: list[str] = Field(default_factory=list)
+    answers: list[str] = Field(default_factory=list)  # model + reference answers
+
 
 class QuestionForScoring(BaseModel):
     text: str
     category: str  # behavioral | technical | system_design | product | ml | resume
     kind: str = "core"  # core | resume | follow_up
     ideal_answer: str = ""
-    key_points: list[str] = Field(default_factory=list)
+    reference_answers: list[str] = Field(default_factory=list)
+    paraphrases: list[str] = Field(default_factory=list)
+    key_points: list[ListeningPointSpec] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+    neighbours: list[NeighbourQuestion] = Field(default_factory=list)
+
+    @property
+    def strong_answers(self) -> list[str]:
+        return [a.strip() for a in (self.ideal_answer, *self.reference_answers) if a and a.strip()]
 
 
 class DimensionScore(BaseModel):
@@ -32,9 +67,13 @@ class DimensionScore(BaseModel):
 
 class KeyPointResult(BaseModel):
     point: str
-    covered: bool
-    similarity: float  # best combined match over the answer's sentences, 0-1
-    evidence: str | None  # the best-matching answer sentence (None when nothing related)
+    covered: bool  # status == "covered"; kept for older readers
+    similarity: float  # best evidence match over the answer's sentences, 0-1
+    evidence: str | None  # the answer sentence that shows it (None when nothing counts)
+    status: PointStatus = "missed"
+    listen_for: str = ""
+    # Why evidence was not counted in full ("negated", "hedged", "recited"), if that happened.
+    note: str | None = None
 
 
 class AnswerScore(BaseModel):
@@ -43,6 +82,8 @@ class AnswerScore(BaseModel):
     key_points: list[KeyPointResult]
     word_count: int
     scorer_version: str
-    # Honesty flags raised while scoring ("off_topic", "keyword_stuffing", "repetitive",
-    # "truncated", "empty"); empty for an ordinary answer.
+    # Honesty flags raised while scoring ("off_topic", "keyword_stuffing", "recites_rubric",
+    # "echoes_question", "repetitive", "no_substance", "truncated", "empty"); empty when ordinary.
     flags: list[str] = Field(default_factory=list)
+    # For an off-topic answer that fits another question of the module better: that question.
+    seems_to_answer: str | None = None
