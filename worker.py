@@ -41,6 +41,7 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
     from workflows.interview_session import InterviewSessionWorkflow
     from workflows.question_sync import QuestionSyncWorkflow
     from workflows.resume_parse import ResumeParseWorkflow
+    from workflows.score_preview import ScorePreviewWorkflow
 
     engine = make_engine(settings.database_url, pool_size=8)
     factory = make_session_factory(engine)
@@ -105,7 +106,10 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                         ml.sync_question_vectors,
                         resume.parse_resume,
                         ml.find_follow_up,
+                        ml.preview_score,
                     ],
+                    # A staff score preview runs here, next to the model, as a local activity.
+                    workflows=[ScorePreviewWorkflow],
                     concurrency=3,
                 )
             )

@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
@@ -22,6 +22,7 @@ from talentsync.contracts import (
     QueuedQuestion,
     ScoreAnswerInput,
     ScoreAnswerResult,
+    ScorePreviewInput,
     SyncQuestionInput,
     SyncQuestionResult,
 )
@@ -38,19 +39,12 @@ from talentsync.db.models import (
 from talentsync.embeddings import Embedder
 from talentsync.events import EventPublisher
 from talentsync.llm.feedback import FollowUpRefiner
-from talentsync.scoring import QuestionForScoring, score_answer
+from talentsync.scoring import AnswerScore, score_answer
+from talentsync.scoring.inputs import bank_question_for_scoring, session_question_for_scoring
+from talentsync.scoring.percentiles import answer_population, rank, session_population
 from talentsync.vectors.base import VectorStore
 
 log = logging.getLogger(__name__)
-
-
-def percentile_of(value: float, population: list[float]) -> float | None:
-    """Share of the population below `value`, counting ties as half (the midpoint definition)."""
-    if not population:
-        return None
-    below = sum(1 for p in population if p < value)
-    ties = sum(1 for p in population if p == value)
-    return round(100.0 * (below + 0.5 * ties) / len(population), 1)
 
 
 class MLActivities:
@@ -109,7 +103,7 @@ class MLActivities:
                         "question_id": parent.bank_question_id,
                         "follow_up_template_id": template_id,
                         "parent_id": uuid.UUID(parent.id),
-                        "percentile_key": f"fu:{template_id}",
+                        "percentile_key": f"fu:{template.slug}",
                         "text": text,
                         "category": parent.category,
                         "ideal_answer": "",
@@ -140,14 +134,7 @@ class MLActivities:
             if row is None:
                 raise ApplicationError(f"response {inp.response_id} not found", non_retryable=True)
             response, sq = row
-            question = QuestionForScoring(
-                text=sq.text,
-                category=sq.category,
-                kind=sq.kind,
-                ideal_answer=sq.ideal_answer,
-                key_points=list(sq.key_points or []),
-                keywords=list(sq.keywords or []),
-            )
+            question = session_question_for_scoring(db, sq)
             answer_text, pkey = response.text, sq.percentile_key
         result = score_answer(question, answer_text, self._embedder)
         values = {
@@ -158,6 +145,8 @@ class MLActivities:
             "key_points": [k.model_dump() for k in result.key_points],
             "word_count": result.word_count,
             "scorer_version": result.scorer_version,
+            "flags": list(result.flags),
+            "seems_to_answer": result.seems_to_answer,
         }
         with self._factory() as db, db.begin():
             stmt = insert(Score).values(**values)
@@ -165,6 +154,15 @@ class MLActivities:
             db.execute(stmt.on_conflict_do_update(index_elements=["response_id"], set_=values))
         self._events.publish(inp.session_id, "scoring", {"response_id": inp.response_id, "overall": result.overall})
         return ScoreAnswerResult(response_id=inp.response_id, overall=result.overall)
+
+    @activity.defn(name="preview_score")
+    def preview_score(self, inp: ScorePreviewInput) -> AnswerScore:
+        with self._factory() as db:
+            q = db.get(Question, inp.question_id)
+            if q is None:
+                raise ApplicationError(f"question {inp.question_id} not found", non_retryable=True)
+            question = bank_question_for_scoring(db, q)
+        return score_answer(question, inp.answer, self._embedder)
 
     @activity.defn(name="finalize_session")
     def finalize_session(self, inp: FinalizeSessionInput) -> FinalizeSessionResult:
@@ -174,56 +172,44 @@ class MLActivities:
             if sess is None:
                 raise ApplicationError(f"session {inp.session_id} not found", non_retryable=True)
             rows = db.execute(
-                select(Response.id, Response.created_at, Score.overall, Score.percentile_key)
+                select(Response.id, Response.created_at, Score.overall, Score.percentile_key, Score.scorer_version)
                 .join(Score, Score.response_id == Response.id)
                 .where(Response.session_id == sid)
             ).all()
             percentile_rows = []
             for r in rows:
-                # Rank against every earlier answer to the same question in other sessions.
-                population = list(
-                    db.scalars(
-                        select(Score.overall)
-                        .join(Response, Response.id == Score.response_id)
-                        .where(
-                            Score.percentile_key == r.percentile_key,
-                            Response.session_id != sid,
-                            Response.created_at < r.created_at,
-                        )
-                    )
+                ranked = rank(
+                    r.overall,
+                    answer_population(
+                        db,
+                        key=r.percentile_key,
+                        scorer_version=r.scorer_version,
+                        user_id=sess.user_id,
+                        before=r.created_at,
+                    ),
                 )
                 percentile_rows.append(
                     {
                         "session_id": sid,
                         "scope": "answer",
                         "subject_key": str(r.id),
-                        "value": percentile_of(r.overall, population),
-                        "population": len(population),
+                        "value": ranked.value,
+                        "population": ranked.population,
                     }
                 )
             overall = round(sum(r.overall for r in rows) / len(rows), 1) if rows else None
             session_pct = None
             if overall is not None:
-                others = list(
-                    db.scalars(
-                        select(InterviewSession.overall_score).where(
-                            and_(
-                                InterviewSession.module_id == sess.module_id,
-                                InterviewSession.id != sid,
-                                InterviewSession.overall_score.is_not(None),
-                                InterviewSession.created_at < sess.created_at,
-                            )
-                        )
-                    )
-                )
-                session_pct = percentile_of(overall, [float(o) for o in others if o is not None])
+                version = rows[0].scorer_version
+                ranked = rank(overall, session_population(db, sess, version))
+                session_pct = ranked.value
                 percentile_rows.append(
                     {
                         "session_id": sid,
                         "scope": "session",
                         "subject_key": "session",
-                        "value": session_pct,
-                        "population": len(others),
+                        "value": ranked.value,
+                        "population": ranked.population,
                     }
                 )
             for pr in percentile_rows:

@@ -97,7 +97,9 @@ class SessionActivities:
                                 "session_id": sess.id,
                                 "kind": "resume",
                                 "question_id": None,
-                                "percentile_key": "resume",
+                                # Resume questions differ per candidate; rank within the kind of
+                                # item asked about (role, project, achievement, skill).
+                                "percentile_key": f"resume:{rq.kind}",
                                 "text": rq.text,
                                 "category": "resume",
                                 "ideal_answer": rq.ideal_answer,
@@ -111,10 +113,13 @@ class SessionActivities:
                         "session_id": sess.id,
                         "kind": "core",
                         "question_id": q.id,
-                        "percentile_key": f"q:{q.id}",
+                        # The slug, not the row id: stable across re-seeding and staff edits.
+                        "percentile_key": f"q:{q.slug}",
                         "text": q.text,
                         "category": q.category,
                         "ideal_answer": q.ideal_answer,
+                        "reference_answers": q.reference_answers,
+                        "paraphrases": q.paraphrases,
                         "key_points": q.key_points,
                         "keywords": q.keywords,
                     }

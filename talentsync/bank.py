@@ -61,16 +61,19 @@ def load_pack(db: Session, pack: QuestionPack) -> tuple[Module, bool]:
         q.text, q.category, q.difficulty = pq.text, pq.category, pq.difficulty
         q.ideal_answer, q.key_points, q.keywords = (
             pq.ideal_answer.strip(),
-            list(pq.key_points),
+            [kp.model_dump() for kp in pq.key_points],
             list(pq.keywords),
         )
+        q.reference_answers = [a.strip() for a in pq.reference_answers]
+        q.paraphrases = list(pq.paraphrases)
         q.position, q.is_active = position, True
         db.add(q)
         db.flush()
         templates = {t.slug: t for t in q.follow_ups}
         for fu in pq.follow_ups:
             t = templates.pop(fu.slug, None) or FollowUpTemplate(slug=fu.slug, question_id=q.id)
-            t.text, t.trigger, t.key_points, t.source = fu.text, fu.trigger, list(fu.key_points), "pack"
+            t.text, t.trigger, t.source = fu.text, fu.trigger, "pack"
+            t.key_points = [kp.model_dump() for kp in fu.key_points]
             db.add(t)
     for gone in existing.values():  # removed from the pack: keep history, stop asking it
         gone.is_active = False

@@ -228,3 +228,10 @@ class SyncQuestionInput(BaseModel):
 
 class SyncQuestionResult(BaseModel):
     upserted: int
+
+
+class ScorePreviewInput(BaseModel):
+    """Score an answer to a bank question exactly as a session would, without a session."""
+
+    question_id: int
+    answer: str

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from api.routes import admin, auth, health, modules, resumes, sessions
+from api.routes import admin, auth, health, modules, resumes, score_preview, sessions
 
 router = APIRouter()
-for module in (auth, health, modules, resumes, sessions, admin):
+for module in (auth, health, modules, score_preview, resumes, sessions, admin):
     router.include_router(module.router)

@@ -73,6 +73,8 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Test and demo accounts: never part of the populations percentiles are computed over.
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     created_at: Mapped[datetime] = _now()
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
 
@@ -105,6 +107,10 @@ class Question(Base):
     category: Mapped[str] = mapped_column(String(32))
     difficulty: Mapped[int] = mapped_column(Integer, default=2)
     ideal_answer: Mapped[str] = mapped_column(Text, default="")
+    # More strong answers with other stories/approaches, and other wordings of the question.
+    reference_answers: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
+    paraphrases: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
+    # Listening points: [{point, listen_for, examples}] (plain strings in rows from before v2).
     key_points: Mapped[list[Any]] = mapped_column(JSONB, default=list)
     keywords: Mapped[list[Any]] = mapped_column(JSONB, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -192,6 +198,8 @@ class SessionQuestion(Base):
     text: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(32))
     ideal_answer: Mapped[str] = mapped_column(Text, default="")
+    reference_answers: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
+    paraphrases: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
     key_points: Mapped[list[Any]] = mapped_column(JSONB, default=list)
     keywords: Mapped[list[Any]] = mapped_column(JSONB, default=list)
     seed_order: Mapped[int] = mapped_column(Integer, default=0)
@@ -224,7 +232,9 @@ class Score(Base):
     dimensions: Mapped[dict[str, Any]] = mapped_column(JSONB)
     key_points: Mapped[list[Any]] = mapped_column(JSONB)
     word_count: Mapped[int] = mapped_column(Integer)
-    scorer_version: Mapped[str] = mapped_column(String(32))
+    scorer_version: Mapped[str] = mapped_column(String(32), index=True)
+    flags: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
+    seems_to_answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _now()
 
 

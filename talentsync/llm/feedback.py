@@ -96,7 +96,7 @@ FOCUS_ADVICE: dict[str, str] = {
     "and cut material that belongs to a different question.",
     "ideal_similarity": "Go deeper on substance: explain the mechanism or decision behind your "
     "answer, not only what happened.",
-    "coverage": "Cover the key points interviewers listen for; the ones you missed most often: {missed}.",
+    "coverage": "Show what interviewers listen for; the points you most often missed or only touched: {missed}.",
     "structure": "Give every answer a visible shape: STAR (situation, task, action, result) for stories; "
     "explanation, example, trade-off for technical questions.",
     "specificity": "Add concrete detail: a number (latency, users, %, time saved), the tools you used "
@@ -145,34 +145,45 @@ def _delivery_notes(delivery: dict[str, Any] | None) -> tuple[list[str], list[st
 
 
 def _answer_feedback(item: AnswerForFeedback) -> AnswerFeedback:
+    """Every sentence quotes a fact of the score (a dimension and its number, a listening point
+    and its status, a flag), so the feedback cannot contradict the numbers beside it."""
     score = item.score
     dims = {name: score.dimensions[name] for name in DIMENSIONS if name in score.dimensions}
     weighted = {n: d for n, d in dims.items() if d.weight > 0}
-    covered = [kp.point for kp in score.key_points if kp.covered]
-    missed = [kp.point for kp in score.key_points if not kp.covered]
+    covered = [kp.point for kp in score.key_points if kp.status == "covered"]
+    partly = [kp.point for kp in score.key_points if kp.status == "partly"]
+    missed = [kp.point for kp in score.key_points if kp.status == "missed"]
 
     strengths: list[str] = []
     improvements: list[str] = []
     if not score.word_count:
         improvements.append("No answer was recorded; even a partial answer earns credit for what it covers.")
     else:
+        if "off_topic" in score.flags:
+            if score.seems_to_answer:
+                improvements.append(
+                    f'This answer seems to answer a different question ("{score.seems_to_answer}"); '
+                    "answer the one that was asked."
+                )
+            else:
+                improvements.append("The answer did not address this question; restate it and answer it directly.")
         if covered:
-            strengths.append("You covered: " + "; ".join(covered) + ".")
-        # Strongest dimensions first; ties broken by the fixed dimension order for determinism.
+            strengths.append("You gave clear evidence for: " + "; ".join(covered) + ".")
         ranked = sorted(weighted.values(), key=lambda d: (-d.score, DIMENSIONS.index(d.name)))
         for d in ranked:
             if d.score >= STRENGTH_AT and len(strengths) < 3 and d.name != "coverage":
                 strengths.append(f"Strength, {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}")
+        if partly:
+            improvements.append("Touched on but not shown clearly: " + "; ".join(partly) + ".")
         if missed:
-            improvements.append("Missed key points: " + "; ".join(missed) + ".")
+            improvements.append("Missed listening points: " + "; ".join(missed) + ".")
         weakest = sorted(weighted.values(), key=lambda d: (d.score, DIMENSIONS.index(d.name)))
         for d in weakest:
-            if d.score < WEAK_AT and d.name != "coverage" and len(improvements) < 3:
+            if d.score < WEAK_AT and d.name != "coverage" and len(improvements) < 4:
                 improvements.append(f"Weakest area, {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}")
-        if "off_topic" in score.flags:
-            improvements.insert(0, "The answer did not address this question; restate it and answer it directly.")
-        if "keyword_stuffing" in score.flags:
-            improvements.append("Listing expected terms earns nothing; explain each idea in a full sentence instead.")
+        for flag, advice in FLAG_ADVICE.items():
+            if flag in score.flags:
+                improvements.append(advice)
     good, bad = _delivery_notes(item.delivery)
     strengths.extend(good)
     improvements.extend(bad)
@@ -180,8 +191,8 @@ def _answer_feedback(item: AnswerForFeedback) -> AnswerFeedback:
         # Say so rather than invent praise: a report that flatters a weak answer misleads.
         best = max(weighted.values(), key=lambda d: (d.score, -DIMENSIONS.index(d.name)), default=None)
         note = "No dimension reached a strong level yet"
-        if best is not None and score.word_count:
-            note += f"; the best was {DIMENSION_LABELS[best.name]} ({_fmt(best.score)}/100)"
+        if best is not None and score.word_count and best.score > 0:
+            note += f"; the highest was {DIMENSION_LABELS[best.name]} ({_fmt(best.score)}/100)"
         strengths.append(note + ".")
     if not improvements:
         improvements.append(
@@ -190,24 +201,34 @@ def _answer_feedback(item: AnswerForFeedback) -> AnswerFeedback:
     return AnswerFeedback(
         strengths=strengths,
         improvements=improvements,
-        stronger_answer_outline=_outline(item, covered, missed),
+        stronger_answer_outline=_outline(item, covered, partly + missed),
     )
 
 
-def _outline(item: AnswerForFeedback, covered: list[str], missed: list[str]) -> list[str]:
-    points = covered + missed  # keep every key point; missed ones are marked as new
-    marked = [p if p in covered else f"{p} (missing from your answer)" for p in points]
+FLAG_ADVICE: dict[str, str] = {
+    "keyword_stuffing": "Listing expected terms earns nothing; explain each idea in a full sentence instead.",
+    "recites_rubric": "Naming what interviewers listen for earns nothing; show it with what you actually did or know.",
+    "echoes_question": "Restating the question earns nothing; spend those words on the answer.",
+    "repetitive": "Much of the answer repeats itself; say each thing once.",
+}
+
+
+def _outline(item: AnswerForFeedback, shown: list[str], to_add: list[str]) -> list[str]:
+    marked = shown + [f"{p} (add this)" for p in to_add]
+    relevance = item.score.dimensions.get("relevance")
+    direct = relevance is not None and relevance.score >= 75
     if item.category in STAR_CATEGORIES:
         outline = [
             "Situation: one or two sentences of context (team, product, stakes, when).",
             "Task: what you specifically owned and what success meant.",
         ]
-        outline += [f"Action: {p}" for p in marked] or [
+        outline += [f"Show: {p}" for p in marked] or [
             "Action: the steps you took yourself, in order, with the reasoning behind each."
         ]
         outline.append("Result: the measurable outcome (a number), and what you would repeat or change.")
         return outline
-    outline = [f"Open with a direct one-sentence answer to: {item.question}"]
+    opening = "Keep opening with" if direct else "Open with"
+    outline = [f"{opening} a direct one-sentence answer to: {item.question}"]
     outline += [f"Explain: {p}" for p in marked]
     if item.category == "system_design":
         outline.insert(1, "State requirements and a scale estimate (users, requests per second, data size).")
@@ -252,7 +273,10 @@ class OfflineFeedbackWriter:
         n = len(inp.answers)
         text = f"{inp.module_name}: {inp.overall_score:.0f}/100 overall across {n} answer{'s' if n != 1 else ''}"
         if inp.overall_percentile is not None:
-            text += f", higher than {inp.overall_percentile:.0f}% of candidates who answered the same questions"
+            text += (
+                f", higher than {inp.overall_percentile:.0f}% of other candidates' sessions in this module"
+                " (scored the same way)"
+            )
         text += "."
         means = self._dimension_means(inp)
         if means:
@@ -269,10 +293,10 @@ class OfflineFeedbackWriter:
                 f" Best answer: question {hi + 1} ({_fmt(inp.answers[hi].score.overall)}); "
                 f"weakest: question {lo + 1} ({_fmt(inp.answers[lo].score.overall)})."
             )
-        covered = sum(kp.covered for a in inp.answers for kp in a.score.key_points)
+        covered = sum(kp.status == "covered" for a in inp.answers for kp in a.score.key_points)
         total = sum(len(a.score.key_points) for a in inp.answers)
         if total:
-            text += f" Key points covered: {covered} of {total}."
+            text += f" Listening points shown clearly: {covered} of {total}."
         return text
 
     def _focus_areas(self, inp: FeedbackInput) -> list[str]:
@@ -284,7 +308,7 @@ class OfflineFeedbackWriter:
         missed_counts: dict[str, int] = {}
         for a in inp.answers:
             for kp in a.score.key_points:
-                if not kp.covered:
+                if kp.status != "covered":
                     # dict keeps first-seen order, so ties stay in question order.
                     missed_counts[kp.point] = missed_counts.get(kp.point, 0) + 1
         top_missed = sorted(missed_counts, key=lambda p: -missed_counts[p])[:3]
