@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from talentsync.db.models import FeedbackReportRow, InterviewSession, Module, Percentile
 from talentsync.db.queries import load_session_answers
+from talentsync.scoring.percentiles import MIN_POPULATION
 
 DIMENSIONS = ("relevance", "ideal_similarity", "coverage", "structure", "specificity", "length")
 
@@ -28,6 +29,8 @@ def build_report(db: Session, sess: InterviewSession, fb: FeedbackReportRow) -> 
                 "key_points": score.key_points,
                 "word_count": score.word_count,
                 "scorer_version": score.scorer_version,
+                "flags": list(score.flags or []),
+                "seems_to_answer": score.seems_to_answer,
             }
             for name, dim in score.dimensions.items():
                 dim_totals.setdefault(name, []).append(float(dim["score"]))
@@ -42,6 +45,7 @@ def build_report(db: Session, sess: InterviewSession, fb: FeedbackReportRow) -> 
                 "scores": scores,
                 "percentile": p.value if p else None,
                 "percentile_population": p.population if p else 0,
+                "percentile_min_population": MIN_POPULATION,
                 "delivery": resp.delivery,
                 "audio_url": f"/api/sessions/{sess.id}/responses/{resp.id}/audio" if resp.audio_key else None,
                 "feedback": feedback,
@@ -57,6 +61,7 @@ def build_report(db: Session, sess: InterviewSession, fb: FeedbackReportRow) -> 
             "score": fb.overall_score,
             "percentile": session_pct.value if session_pct else None,
             "population": session_pct.population if session_pct else 0,
+            "min_population": MIN_POPULATION,
             "dimensions": {k: round(sum(v) / len(v), 1) for k, v in dim_totals.items()},
         },
         "answers": answers,

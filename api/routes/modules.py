@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
@@ -12,6 +13,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from api.deps import CurrentUser, QuestionWriter, SessionDep, SettingsDep, TemporalDep
 from talentsync.contracts import SyncQuestionInput, TaskQueues
 from talentsync.db.models import FollowUpTemplate, Module, Question
+from talentsync.scoring.models import ListeningPointSpec
 from workflows.question_sync import QuestionSyncWorkflow
 
 router = APIRouter(tags=["question bank"])
@@ -28,10 +30,18 @@ class ModuleOut(BaseModel):
     question_count: int
 
 
+class ListeningPointIn(ListeningPointSpec):
+    """A listening point; a plain string is accepted and becomes a point without examples."""
+
+    point: str = Field(min_length=1, max_length=200)
+    listen_for: str = Field(default="", max_length=400)
+    examples: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(default_factory=list, max_length=8)
+
+
 class FollowUpIn(BaseModel):
     text: str = Field(min_length=5, max_length=1000)
     trigger: str = Field(default="", max_length=1000)
-    key_points: list[str] = Field(default_factory=list, max_length=10)
+    key_points: list[ListeningPointIn] = Field(default_factory=list, max_length=10)
 
 
 class QuestionIn(BaseModel):
@@ -40,7 +50,11 @@ class QuestionIn(BaseModel):
     category: str = Field(pattern="^(" + "|".join(CATEGORIES) + ")$")
     difficulty: int = Field(default=2, ge=1, le=3)
     ideal_answer: str = Field(default="", max_length=5000)
-    key_points: list[str] = Field(default_factory=list, max_length=12)
+    reference_answers: list[Annotated[str, Field(min_length=1, max_length=5000)]] = Field(
+        default_factory=list, max_length=6
+    )
+    paraphrases: list[Annotated[str, Field(min_length=1, max_length=2000)]] = Field(default_factory=list, max_length=6)
+    key_points: list[ListeningPointIn] = Field(default_factory=list, max_length=12)
     keywords: list[str] = Field(default_factory=list, max_length=30)
     follow_ups: list[FollowUpIn] = Field(default_factory=list, max_length=10)
 
@@ -53,7 +67,9 @@ class QuestionOut(BaseModel):
     category: str
     difficulty: int
     ideal_answer: str | None = None
-    key_points: list[str] | None = None
+    reference_answers: list[str] | None = None
+    paraphrases: list[str] | None = None
+    key_points: list[ListeningPointSpec] | None = None
     keywords: list[str] | None = None
     follow_ups: list[FollowUpIn] | None = None
 
@@ -63,9 +79,12 @@ def question_out(q: Question, full: bool) -> QuestionOut:
         id=q.id, module_id=q.module_id, slug=q.slug, text=q.text, category=q.category, difficulty=q.difficulty
     )
     if full:  # ideal answers stay hidden from candidates: they are what answers are scored against
-        out.ideal_answer, out.key_points, out.keywords = q.ideal_answer, list(q.key_points), list(q.keywords)
+        out.ideal_answer, out.keywords = q.ideal_answer, list(q.keywords)
+        out.key_points = [ListeningPointSpec.model_validate(k) for k in q.key_points]
+        out.reference_answers, out.paraphrases = list(q.reference_answers or []), list(q.paraphrases or [])
         out.follow_ups = [
-            FollowUpIn(text=t.text, trigger=t.trigger, key_points=list(t.key_points)) for t in q.follow_ups
+            FollowUpIn.model_validate({"text": t.text, "trigger": t.trigger, "key_points": list(t.key_points)})
+            for t in q.follow_ups
         ]
     return out
 
@@ -132,7 +151,9 @@ async def _start_sync(temporal: TemporalDep, settings: SettingsDep, question: Qu
 
 def _apply(db: SessionDep, q: Question, body: QuestionIn) -> None:
     q.text, q.category, q.difficulty = body.text.strip(), body.category, body.difficulty
-    q.ideal_answer, q.key_points, q.keywords = body.ideal_answer.strip(), body.key_points, body.keywords
+    q.ideal_answer, q.keywords = body.ideal_answer.strip(), body.keywords
+    q.key_points = [kp.model_dump() for kp in body.key_points]
+    q.reference_answers, q.paraphrases = [a.strip() for a in body.reference_answers], body.paraphrases
     for old in list(q.follow_ups):
         db.delete(old)
     db.flush()
@@ -143,7 +164,7 @@ def _apply(db: SessionDep, q: Question, body: QuestionIn) -> None:
                 slug=f"{q.slug}-fu-custom-{i}-{q.id}",
                 text=fu.text,
                 trigger=fu.trigger,
-                key_points=fu.key_points,
+                key_points=[kp.model_dump() for kp in fu.key_points],
                 source="staff",
             )
         )

@@ -64,8 +64,10 @@ def _answers_payload(inp: FeedbackInput) -> dict[str, Any]:
                     for name, d in a.score.dimensions.items()
                     if d.weight > 0
                 },
-                "covered_key_points": [kp.point for kp in a.score.key_points if kp.covered],
-                "missed_key_points": [kp.point for kp in a.score.key_points if not kp.covered],
+                "covered_key_points": [kp.point for kp in a.score.key_points if kp.status == "covered"],
+                "partly_covered_key_points": [kp.point for kp in a.score.key_points if kp.status == "partly"],
+                "missed_key_points": [kp.point for kp in a.score.key_points if kp.status == "missed"],
+                "flags": a.score.flags,
                 "flags": a.score.flags,
                 "delivery": a.delivery,
             }

@@ -93,6 +93,22 @@ export interface KeyPoint {
   covered: boolean;
   similarity: number;
   evidence: string | null;
+  /** covered: clear evidence; partly: touched on, vague or hedged; missed: nothing came near. */
+  status?: 'covered' | 'partly' | 'missed';
+  /** What evidence an interviewer listens for. */
+  listen_for?: string;
+  /** Why evidence was not counted in full: negated, hedged. */
+  note?: string | null;
+}
+
+export interface AnswerScore {
+  overall: number;
+  dimensions: Record<string, DimensionScore>;
+  key_points: KeyPoint[];
+  word_count: number;
+  scorer_version: string;
+  flags: string[];
+  seems_to_answer?: string | null;
 }
 
 export interface TimedWord {
@@ -146,9 +162,12 @@ export interface ReportAnswer {
     key_points: KeyPoint[];
     word_count: number;
     flags?: string[];
+    seems_to_answer?: string | null;
+    scorer_version?: string;
   } | null;
   percentile: number | null;
   percentile_population?: number;
+  percentile_min_population?: number;
   delivery: Delivery | null;
   audio_url: string | null;
   feedback: Feedback | null;
@@ -165,6 +184,7 @@ export interface Report {
     score: number;
     percentile: number | null;
     population?: number;
+    min_population?: number;
     dimensions: Record<string, number>;
   };
   answers: ReportAnswer[];

@@ -5,7 +5,7 @@ import { ApiError, api, errorMessage, requestRaw } from '../api/client';
 import type { Report, ReportPending, SessionState } from '../api/types';
 import { Alert, Badge, EmptyState, ErrorAlert, LoadingBlock, PageHeader, ProgressBar, ScoreRing } from '../components/ui';
 import { formatDate, ordinal, statusLabel } from '../lib/format';
-import { AnswerCard } from '../report/AnswerCard';
+import { AnswerCard, PercentileLine } from '../report/AnswerCard';
 import { DimensionChart } from '../report/DimensionChart';
 
 const POLL_MS = 1500;
@@ -197,18 +197,12 @@ function ReportView({ report }: { report: Report }) {
           <ScoreRing score={report.overall.score} size={148} />
           <div>
             <p className="overview-label">Overall score</p>
-            {pct !== null && pct !== undefined ? (
-              <p className="overview-pct" data-testid="overall-percentile">
-                <strong>{ordinal(pct)} percentile</strong>
-                <br />
-                <span className="muted small">
-                  Better than {Math.round(pct)}% of {report.overall.population ?? 0} earlier{' '}
-                  {report.overall.population === 1 ? 'session' : 'sessions'} in this module
-                </span>
-              </p>
-            ) : (
-              <p className="muted small">Percentile appears once more candidates have answered these questions.</p>
-            )}
+            <PercentileLine
+              value={pct}
+              population={report.overall.population}
+              minimum={report.overall.min_population}
+              noun="session"
+            />
           </div>
         </div>
         <div className="overview-chart">

@@ -16,18 +16,55 @@ const LONG_ANSWER_CHARS = 600;
 const FLAG_LABELS: Record<string, string> = {
   off_topic: 'Off topic',
   keyword_stuffing: 'Keyword stuffing',
+  recites_rubric: 'Recites the rubric',
+  echoes_question: 'Restates the question',
+  no_substance: 'Little substance',
   repetitive: 'Repetitive',
-  truncated: 'Cut short',
+  truncated: 'Only the start was analysed',
   empty: 'Empty answer',
 };
 
 const FLAG_HELP: Record<string, string> = {
   off_topic: 'The answer does not address the question that was asked.',
-  keyword_stuffing: 'Listing buzzwords without explaining them lowers the score.',
+  keyword_stuffing: 'Listing buzzwords without explaining them earns nothing.',
+  recites_rubric: 'Naming what interviewers listen for earns nothing; show it instead.',
+  echoes_question: 'Restating the question earns nothing.',
+  no_substance: 'Structure, detail and length count only as far as the answer shows what the interviewer listens for.',
   repetitive: 'The answer repeats itself; say each point once.',
-  truncated: 'The answer seems to stop mid-thought.',
+  truncated: 'Very long answers are analysed up to about six minutes of speech.',
   empty: 'Nothing was said or typed.',
 };
+
+const STATUS_ICON = { covered: '✓', partly: '◐', missed: '✗' } as const;
+const STATUS_TEXT = { covered: 'Shown:', partly: 'Partly shown:', missed: 'Missed:' } as const;
+
+export function PercentileLine({
+  value,
+  population,
+  minimum,
+  noun,
+}: {
+  value: number | null | undefined;
+  population: number | undefined;
+  minimum: number | undefined;
+  noun: 'answer' | 'session';
+}) {
+  const n = population ?? 0;
+  if (value === null || value === undefined) {
+    return (
+      <p className="small muted percentile-line">
+        Percentile appears once {minimum ?? 5} other candidates have {noun === 'answer' ? 'answered this question' : 'finished this module'}{' '}
+        (so far {n}).
+      </p>
+    );
+  }
+  return (
+    <p className="small muted percentile-line">
+      {ordinal(value)} percentile — better than {Math.round(value)}% of {n} other candidates&apos;{' '}
+      {noun === 'answer' ? 'answers to this question' : 'sessions in this module'}, scored the same way.
+    </p>
+  );
+}
 
 export function AnswerCard({ item, number }: { item: ReportAnswer; number: number }) {
   const [expanded, setExpanded] = useState(false);
@@ -39,7 +76,9 @@ export function AnswerCard({ item, number }: { item: ReportAnswer; number: numbe
   const long = text.length > LONG_ANSWER_CHARS;
   const shown = long && !expanded ? `${text.slice(0, LONG_ANSWER_CHARS).trimEnd()}…` : text;
   const dims = scores ? Object.values(scores.dimensions ?? {}).filter((d) => d && typeof d.score === 'number') : [];
-  const covered = scores?.key_points.filter((k) => k.covered).length ?? 0;
+  const statusOf = (k: { covered: boolean; status?: 'covered' | 'partly' | 'missed' }) =>
+    k.status ?? (k.covered ? 'covered' : 'missed');
+  const covered = scores?.key_points.filter((k) => statusOf(k) === 'covered').length ?? 0;
 
   return (
     <article className="card answer-report" data-testid="answer-card" aria-labelledby={`q-${number}`}>
@@ -73,11 +112,19 @@ export function AnswerCard({ item, number }: { item: ReportAnswer; number: numbe
         </div>
       )}
 
-      {item.percentile !== null && item.percentile !== undefined && (
-        <p className="small muted percentile-line">
-          {ordinal(item.percentile)} percentile — better than {Math.round(item.percentile)}% of{' '}
-          {item.percentile_population ?? 0} earlier {item.percentile_population === 1 ? 'answer' : 'answers'} to this question.
+      {scores?.seems_to_answer && (
+        <p className="small seems-to-answer" data-testid="seems-to-answer">
+          This answer seems to answer another question: <q>{scores.seems_to_answer}</q>
         </p>
+      )}
+
+      {scores && (
+        <PercentileLine
+          value={item.percentile}
+          population={item.percentile_population}
+          minimum={item.percentile_min_population}
+          noun="answer"
+        />
       )}
 
       {text ? (
@@ -121,24 +168,32 @@ export function AnswerCard({ item, number }: { item: ReportAnswer; number: numbe
           {scores.key_points.length > 0 && (
             <div>
               <h4 className="subhead">
-                Key points <span className="muted small">({covered} of {scores.key_points.length} covered)</span>
+                What the interviewer listens for{' '}
+                <span className="muted small">({covered} of {scores.key_points.length} shown clearly)</span>
               </h4>
               <ul className="kp-list" data-testid="key-points">
-                {scores.key_points.map((kp, i) => (
-                  <li key={i} className={`kp ${kp.covered ? 'kp-covered' : 'kp-missed'}`}>
-                    <span className="kp-icon" aria-hidden="true">
-                      {kp.covered ? '✓' : '✗'}
-                    </span>
-                    <div>
-                      <span className="sr-only">{kp.covered ? 'Covered:' : 'Missed:'}</span>
-                      <span className="kp-point">{kp.point}</span>
-                      {kp.covered && kp.evidence && <q className="kp-evidence small">{kp.evidence}</q>}
-                      {!kp.covered && kp.evidence && (
-                        <span className="kp-evidence small">Closest you got: <q>{kp.evidence}</q></span>
-                      )}
-                    </div>
-                  </li>
-                ))}
+                {scores.key_points.map((kp, i) => {
+                  const st = statusOf(kp);
+                  return (
+                    <li key={i} className={`kp kp-${st === 'covered' ? 'covered' : st === 'partly' ? 'partly' : 'missed'}`}>
+                      <span className="kp-icon" aria-hidden="true">
+                        {STATUS_ICON[st]}
+                      </span>
+                      <div>
+                        <span className="sr-only">{STATUS_TEXT[st]}</span>
+                        <span className="kp-point">{kp.point}</span>
+                        {kp.listen_for && <span className="kp-listen small muted">{kp.listen_for}</span>}
+                        {st === 'covered' && kp.evidence && <q className="kp-evidence small">{kp.evidence}</q>}
+                        {st === 'partly' && kp.evidence && (
+                          <span className="kp-evidence small">
+                            {kp.note === 'hedged' ? 'Hedged: ' : kp.note === 'negated' ? 'Said with a negation: ' : 'Touched on: '}
+                            <q>{kp.evidence}</q>
+                          </span>
+                        )}
+                      </div>
+                    </li>
+                  );
+                })}
               </ul>
             </div>
           )}
