@@ -12,6 +12,7 @@ import { HistoryPage } from './pages/HistoryPage';
 import { ResumesPage } from './pages/ResumesPage';
 import { ResumeReviewPage } from './pages/ResumeReviewPage';
 import { AdminFailuresPage } from './pages/AdminFailuresPage';
+import { QuestionBankPage } from './pages/QuestionBankPage';
 
 // The report pulls in the charting library; load it only when a report is opened.
 const ReportPage = lazy(() => import('./pages/ReportPage').then((m) => ({ default: m.ReportPage })));
@@ -77,6 +78,14 @@ export function App() {
           element={
             <RequireStaff>
               <AdminFailuresPage />
+            </RequireStaff>
+          }
+        />
+        <Route
+          path="admin/questions"
+          element={
+            <RequireStaff>
+              <QuestionBankPage />
             </RequireStaff>
           }
         />

@@ -256,3 +256,23 @@ export interface EventMessage {
   type: 'question' | 'transcribing' | 'transcript' | 'scoring' | 'report_ready' | 'status' | string;
   data: unknown;
 }
+
+export interface ListeningPoint {
+  point: string;
+  listen_for: string;
+  examples: string[];
+}
+
+export interface BankQuestion {
+  id: number;
+  module_id: number;
+  slug: string;
+  text: string;
+  category: string;
+  difficulty: number;
+  ideal_answer?: string | null;
+  reference_answers?: string[] | null;
+  paraphrases?: string[] | null;
+  key_points?: ListeningPoint[] | null;
+  keywords?: string[] | null;
+}

@@ -31,7 +31,12 @@ export function Layout() {
     { to: '/', label: 'Practice', end: true },
     { to: '/sessions', label: 'History' },
     { to: '/resumes', label: 'Resumes' },
-    ...(isStaff ? [{ to: '/admin/scoring-failures', label: 'Scoring failures' }] : []),
+    ...(isStaff
+      ? [
+          { to: '/admin/scoring-failures', label: 'Scoring failures' },
+          { to: '/admin/questions', label: 'Question bank' },
+        ]
+      : []),
   ];
 
   return (

@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError, api, errorMessage, requestRaw } from '../api/client';
 import type { Report, ReportPending, SessionState } from '../api/types';
 import { Alert, Badge, EmptyState, ErrorAlert, LoadingBlock, PageHeader, ProgressBar, ScoreRing } from '../components/ui';
-import { formatDate, ordinal, statusLabel } from '../lib/format';
+import { formatDate, statusLabel } from '../lib/format';
 import { AnswerCard, PercentileLine } from '../report/AnswerCard';
 import { DimensionChart } from '../report/DimensionChart';
 
