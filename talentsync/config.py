@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_JWT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused in production mode
 DEV_ADMIN_PASSWORD = "admin-password-change-me"  # noqa: S105 - refused in production mode
+MIN_JWT_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -42,9 +43,24 @@ class Settings(BaseSettings):
     first_admin_email: str = "admin@talentsync.local"
     first_admin_password: SecretStr = SecretStr(DEV_ADMIN_PASSWORD)
 
-    # Abuse limits.
+    # Abuse limits. Rate limits are `limits` strings; several separated by ";" all apply.
+    # Logins per (email, client IP): a stranger elsewhere cannot lock an account out.
     login_rate_limit: str = "10/minute"
-    upload_rate_limit: str = "30/minute"
+    # Failed logins per client IP, across all emails: password spraying from one address.
+    login_ip_failure_limit: str = "30/minute;300/hour"
+    # Behind a reverse proxy every request comes from the proxy: trust this many X-Forwarded-For hops
+    # (1 for deploy/nginx.conf). 0 when clients connect directly, so the header cannot be forged.
+    trusted_proxy_hops: int = 0
+    upload_rate_limit: str = "20/minute;100/hour"  # per user, resumes and recordings alike
+    answer_rate_limit: str = "30/minute"  # per user: text, audio and skips
+    session_start_rate_limit: str = "10/minute;60/hour"  # per user
+    max_active_sessions_per_user: int = 3
+    max_websockets_per_user: int = 5
+    ws_ticket_ttl_seconds: int = 30
+    ws_ticket_rate_limit: str = "30/minute"  # per user
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout_seconds: float = 10.0  # a request waits this long for a connection, then 503
     max_resume_bytes: int = 5 * 1024 * 1024
     max_audio_bytes: int = 25 * 1024 * 1024
     max_audio_seconds: float = 300.0
@@ -87,11 +103,27 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
+        from talentsync.security import password_problems
+
+        admin_password = self.first_admin_password.get_secret_value()
         if self.environment == "production":
-            if self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
+            secret = self.jwt_secret.get_secret_value()
+            if secret == DEV_JWT_SECRET:
                 raise ValueError("JWT_SECRET must be set in production")
-            if self.first_admin_password.get_secret_value() == DEV_ADMIN_PASSWORD:
+            # HS256 keys shorter than the hash output can be brute-forced offline from any token.
+            if len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+                raise ValueError(
+                    f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes in production "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                )
+            if admin_password == DEV_ADMIN_PASSWORD:
                 raise ValueError("FIRST_ADMIN_PASSWORD must be set in production")
+        # The well-known development default stays usable outside production; any password someone
+        # chose for the first admin must pass the same rules as every user's.
+        if admin_password != DEV_ADMIN_PASSWORD or self.environment == "production":
+            problems = password_problems(admin_password, self.first_admin_email)
+            if problems:
+                raise ValueError("FIRST_ADMIN_PASSWORD is too weak: use " + ", ".join(problems))
         return self
 
 
