@@ -1,14 +1,15 @@
-"""`Annotated` dependency aliases used by every router."""
+"""`Annotated` dependency aliases used by every router. All of them are async: nothing here blocks
+the event loop, however many requests wait for the database."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from talentsync.config import Settings
@@ -19,8 +20,10 @@ from talentsync.security import TokenError, decode_access_token
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    with request.app.state.db_factory() as db:
+async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
+    # The connection is taken at the first query and given back at commit/close: routes close the
+    # session before waiting on a workflow, so a slow interview step never pins a pooled connection.
+    async with request.app.state.db_factory() as db:
         yield db
 
 
@@ -36,7 +39,7 @@ def get_media(request: Request) -> MediaStore:
     return request.app.state.media
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[AsyncSession, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 MediaDep = Annotated[MediaStore, Depends(get_media)]
@@ -46,28 +49,31 @@ UNAUTHORIZED = HTTPException(
 )
 
 
-def user_from_token(db: Session, settings: Settings, token: str | None) -> User:
+async def user_from_token(factory: async_sessionmaker[AsyncSession], settings: Settings, token: str | None) -> User:
+    """One primary-key read in its own short session (roles and permissions load with it), so the
+    caller's connection is back in the pool before the route does anything slow."""
     if not token:
         raise UNAUTHORIZED
     try:
         user_id = uuid.UUID(decode_access_token(token, settings.jwt_secret.get_secret_value()))
     except (TokenError, ValueError):
         raise UNAUTHORIZED from None
-    user = db.get(User, user_id)
+    async with factory() as db:
+        user = await db.get(User, user_id)
     if user is None or not user.is_active:
         raise UNAUTHORIZED
     return user
 
 
-def get_current_user(db: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]) -> User:
-    return user_from_token(db, settings, token)
+async def get_current_user(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> User:
+    return await user_from_token(request.app.state.db_factory, request.app.state.settings, token)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 def require(permission: str):  # type: ignore[no-untyped-def]
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if permission not in user.permission_codes:
             raise HTTPException(403, "Your role does not allow this.")
         return user

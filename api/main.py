@@ -1,5 +1,10 @@
 """FastAPI app: accounts and the question bank in PostgreSQL; everything about an interview goes
-through its Temporal workflow. Clients (DB engine, Redis, Temporal) are created once in lifespan."""
+through its Temporal workflow. Clients (DB engines, Redis, Temporal) are created once in lifespan.
+
+Every route is `async def` over asyncio clients (SQLAlchemy AsyncSession on psycopg 3, redis.asyncio,
+limits.aio); sync-only work (argon2, PDF checks, file writes, the vector store's health) goes to a
+thread. One slow dependency makes its own requests wait, never the event loop and everyone else.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +13,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import redis
 import redis.asyncio as aioredis
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
-from limits import parse
-from limits.storage import RedisStorage
-from limits.strategies import MovingWindowRateLimiter
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.limits import BodySizeLimitMiddleware
+from api.errors import install_error_handlers
+from api.headers import SecurityHeadersMiddleware
+from api.limits import BodySizeLimitMiddleware, RateLimits
 from api.routes import router
 from talentsync.config import Settings, configure_logging, get_settings
-from talentsync.db.engine import make_engine, make_session_factory
+from talentsync.db.engine import make_async_engine, make_async_session_factory, make_engine
 from talentsync.media import MediaStore
 
 log = logging.getLogger("talentsync.api")
-
-
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
-    return "; ".join(parts) or "invalid request"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,28 +35,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from talentsync.providers import build_vector_store
         from workflows.client import connect_temporal
 
-        engine = make_engine(settings.database_url)
+        # The sync engine serves only the vector store adapter, whose calls run in threads.
+        engine = make_engine(settings.database_url, pool_size=2)
+        async_engine = make_async_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         app.state.settings = settings
         app.state.engine = engine
-        app.state.db_factory = make_session_factory(engine)
+        app.state.async_engine = async_engine
+        app.state.db_factory = make_async_session_factory(async_engine)
         app.state.redis = aioredis.Redis.from_url(settings.redis_url)
         app.state.media = MediaStore(settings.media_dir)
-        app.state.limiter = MovingWindowRateLimiter(RedisStorage(settings.redis_url))
-        app.state.rate_limits = {
-            "login": parse(settings.login_rate_limit),
-            "upload": parse(settings.upload_rate_limit),
-        }
-        app.state.sync_redis = redis.Redis.from_url(settings.redis_url)
+        app.state.rate_limits = RateLimits.build(settings, app.state.redis)
         app.state.temporal = await connect_temporal(settings.temporal_address, settings.temporal_namespace)
-        from talentsync.providers import build_vector_store
-
         app.state.vector_store = build_vector_store(settings, engine)
         log.info("API ready", extra={"temporal": settings.temporal_address})
         yield
         await app.state.redis.aclose()
-        app.state.sync_redis.close()
+        await async_engine.dispose()
         engine.dispose()
 
     app = FastAPI(
@@ -89,15 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
         default=1024 * 1024,
     )
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
-
+    # Added last, so outermost: its headers land on every response, 413s and errors included.
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app)
     app.include_router(router, prefix="/api")
     _mount_spa(app, settings.frontend_dist)
     return app
@@ -107,10 +96,11 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
     """Serve the built web app; unknown non-API paths fall back to index.html (client routing)."""
 
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
-    def spa(path: str) -> FileResponse | JSONResponse:
+    def spa(path: str) -> FileResponse | JSONResponse:  # plain def: its disk checks run in a thread
         if path.startswith("api/"):
             return JSONResponse({"detail": "Not found"}, status_code=404)
-        if not (dist / "index.html").exists():
+        index = dist / "index.html"
+        if not index.exists():
             return JSONResponse(
                 {"detail": "The web app is not built. Run `make up` (or `npm --prefix frontend run build`)."},
                 status_code=404,
@@ -118,4 +108,4 @@ def _mount_spa(app: FastAPI, dist: Path) -> None:
         target = (dist / path).resolve()
         if path and target.is_file() and dist.resolve() in target.parents:
             return FileResponse(target)
-        return FileResponse(dist / "index.html")
+        return FileResponse(index)

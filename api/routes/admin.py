@@ -8,21 +8,24 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 
 from api.deps import SessionDep, StaffUser, TemporalDep, parse_uuid
-from api.routes.sessions import _call
+from api.errors import COMMON_ERRORS, error_responses
+from api.interview import SESSION_STATUSES, workflow_call
 from talentsync.contracts import RetryScoringInput
 from talentsync.db.models import InterviewSession, Module, User
 from workflows.interview_session import InterviewSessionWorkflow
 
-router = APIRouter(prefix="/admin", tags=["staff"])
-STATUSES = ("active", "scoring", "scoring_failed", "completed", "abandoned", "ended")
+router = APIRouter(prefix="/admin", tags=["staff"], responses={**COMMON_ERRORS, **error_responses(403, 404, 409)})
 
 
 @router.get("/sessions")
-def list_sessions(
-    db: SessionDep, staff: StaffUser, status: str | None = Query(None), limit: int = Query(100, ge=1, le=500)
+async def list_sessions(
+    db: SessionDep,
+    staff: StaffUser,
+    status: str | None = Query(None, max_length=20),
+    limit: int = Query(100, ge=1, le=500),
 ) -> list[dict[str, Any]]:
-    if status is not None and status not in STATUSES:
-        raise HTTPException(422, f"status must be one of {', '.join(STATUSES)}")
+    if status is not None and status not in SESSION_STATUSES:
+        raise HTTPException(422, f"status must be one of {', '.join(SESSION_STATUSES)}")
     stmt = (
         select(InterviewSession, User.email, Module.name)
         .join(User, User.id == InterviewSession.user_id)
@@ -42,17 +45,20 @@ def list_sessions(
             "created_at": s.created_at.isoformat(),
             "overall_score": s.overall_score,
         }
-        for s, email, name in db.execute(stmt).all()
+        for s, email, name in (await db.execute(stmt)).all()
     ]
 
 
 @router.post("/sessions/{session_id}/retry-scoring", status_code=202)
 async def retry_scoring(session_id: str, db: SessionDep, staff: StaffUser, temporal: TemporalDep) -> dict[str, str]:
-    sess = db.get(InterviewSession, parse_uuid(session_id, "session"))
+    sess = await db.get(InterviewSession, parse_uuid(session_id, "session"))
     if sess is None:
         raise HTTPException(404, "No such session.")
     if sess.status != "scoring_failed":
         raise HTTPException(409, f"The session is {sess.status}; only scoring_failed sessions can be retried.")
+    await db.close()
     handle = temporal.get_workflow_handle(sess.workflow_id)
-    await _call(handle.signal(InterviewSessionWorkflow.retry_scoring, RetryScoringInput(requested_by=staff.email)))
+    await workflow_call(
+        handle.signal(InterviewSessionWorkflow.retry_scoring, RetryScoringInput(requested_by=staff.email))
+    )
     return {"status": "retrying", "workflow_id": sess.workflow_id}

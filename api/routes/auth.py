@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from pydantic import BaseModel, EmailStr, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
-from api.limits import rate_limit
+from api.errors import error_responses
+from api.limits import RateLimits, client_ip, rate_limit
+from api.validation import SafeLine
 from talentsync.db.models import Role, User
 from talentsync.security import (
     burn_verify_time,
@@ -21,13 +23,13 @@ from talentsync.security import (
     verify_password,
 )
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], responses=error_responses(401, 413, 422, 429, 503))
 
 
 class RegisterIn(BaseModel):
     email: EmailStr
-    password: str = Field(max_length=256)
-    full_name: str = Field(min_length=1, max_length=200)
+    password: SafeLine = Field(max_length=256)
+    full_name: SafeLine = Field(min_length=1, max_length=200)
 
 
 class UserOut(BaseModel):
@@ -43,44 +45,71 @@ class TokenOut(BaseModel):
     expires_in: int
 
 
+class LoginForm:
+    """The OAuth2 password form, with the same edge rules as every other field."""
+
+    def __init__(
+        self,
+        username: Annotated[SafeLine, Form(min_length=1, max_length=320)],
+        password: Annotated[SafeLine, Form(min_length=1, max_length=256)],
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        scope: Annotated[str, Form(max_length=200)] = "",
+    ) -> None:
+        self.username = username
+        self.password = password
+
+
 def user_out(user: User) -> UserOut:
     return UserOut(id=str(user.id), email=user.email, full_name=user.full_name, roles=user.role_names)
 
 
-@router.post("/auth/register", status_code=201, response_model=UserOut)
-def register(body: RegisterIn, db: SessionDep, request: Request) -> UserOut:
-    rate_limit(request, "login", f"register:{request.client.host if request.client else '-'}")
+@router.post("/auth/register", status_code=201, response_model=UserOut, responses=error_responses(409))
+async def register(body: RegisterIn, db: SessionDep, request: Request) -> UserOut:
+    await rate_limit(request, "login", f"register:{client_ip(request)}", "Too many registrations from your network")
     email = body.email.strip().lower()
     problems = password_problems(body.password, email)
     if problems:
         raise HTTPException(422, "Password too weak: use " + ", ".join(problems) + ".")
-    if db.scalar(select(User.id).where(User.email == email)):
+    if await db.scalar(select(User.id).where(User.email == email)):
         raise HTTPException(409, "An account with this email already exists.")
-    user = User(email=email, full_name=body.full_name.strip(), password_hash=hash_password(body.password))
-    candidate = db.scalar(select(Role).where(Role.name == "candidate"))
+    password_hash = await asyncio.to_thread(hash_password, body.password)  # argon2: ~tens of ms of CPU
+    user = User(email=email, full_name=body.full_name.strip(), password_hash=password_hash)
+    candidate = await db.scalar(select(Role).where(Role.name == "candidate"))
     user.roles = [candidate] if candidate else []
     db.add(user)
     try:
-        db.commit()
+        await db.commit()
     except IntegrityError:  # a concurrent registration with the same email won the race
-        db.rollback()
+        await db.rollback()
         raise HTTPException(409, "An account with this email already exists.") from None
     return user_out(user)
 
 
 @router.post("/auth/token", response_model=TokenOut)
-def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+async def login(
+    form: Annotated[LoginForm, Depends()],
     db: SessionDep,
     settings: SettingsDep,
     request: Request,
 ) -> TokenOut:
     email = form.username.strip().lower()
-    rate_limit(request, "login", f"login:{email}")
-    user = db.scalar(select(User).where(User.email == email))
+    ip = client_ip(request)
+    limits: RateLimits = request.app.state.rate_limits
+    # Per address across all emails (spraying) counts failures only; per (email, address) counts every
+    # attempt. Neither lets someone elsewhere lock an account out.
+    await limits.check("login_ip_failures", ip, "Too many failed sign-ins from your network")
+    await limits.hit("login", f"{email}|{ip}", "Too many sign-in attempts for this account")
+    user = await db.scalar(select(User).where(User.email == email))
+    await db.close()
     if user is None:
-        burn_verify_time(form.password)
-    if user is None or not user.is_active or not verify_password(form.password, user.password_hash):
+        await asyncio.to_thread(burn_verify_time, form.password)
+    ok = (
+        user is not None
+        and user.is_active
+        and await asyncio.to_thread(verify_password, form.password, user.password_hash)
+    )
+    if user is None or not ok:
+        await limits.record("login_ip_failures", ip)
         # One message for both cases: no hint which part was wrong.
         raise HTTPException(401, "Incorrect email or password.", headers={"WWW-Authenticate": "Bearer"})
     token = create_access_token(
@@ -90,5 +119,5 @@ def login(
 
 
 @router.get("/users/me", response_model=UserOut)
-def me(user: CurrentUser) -> UserOut:
+async def me(user: CurrentUser) -> UserOut:
     return user_out(user)

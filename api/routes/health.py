@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 from fastapi import APIRouter, Request
 from sqlalchemy import text
@@ -20,12 +21,12 @@ def _err(exc: BaseException) -> str:
 async def health(request: Request) -> dict[str, str]:
     state = request.app.state
 
-    def db_check() -> str:
-        with state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+    async def db_check() -> str:
+        async with state.async_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
         return "ok"
 
-    async def guarded(coro) -> str:  # type: ignore[no-untyped-def]
+    async def guarded(coro: Awaitable[str]) -> str:
         try:
             return await asyncio.wait_for(coro, timeout=3)
         except Exception as exc:  # health reports failures, never raises
@@ -40,7 +41,7 @@ async def health(request: Request) -> dict[str, str]:
         return "ok"
 
     database, redis_s, temporal_s, vector = await asyncio.gather(
-        guarded(run_in_threadpool(db_check)),
+        guarded(db_check()),
         guarded(redis_check()),
         guarded(temporal_check()),
         guarded(run_in_threadpool(state.vector_store.health)),
@@ -49,7 +50,7 @@ async def health(request: Request) -> dict[str, str]:
 
 
 @router.get("/config")
-def client_config(request: Request) -> dict[str, object]:
+async def client_config(request: Request) -> dict[str, object]:
     s = request.app.state.settings
     return {
         "temporal_ui_url": s.temporal_ui_url,
@@ -57,6 +58,7 @@ def client_config(request: Request) -> dict[str, object]:
         "max_audio_seconds": s.max_audio_seconds,
         "max_audio_bytes": s.max_audio_bytes,
         "max_resume_bytes": s.max_resume_bytes,
+        "max_active_sessions": s.max_active_sessions_per_user,
         "vector_store": request.app.state.vector_store.name,
         "feedback_writer": "openai" if s.openai_api_key else "offline",
         "speech_engine": "whisper",  # AssemblyAI is not implemented yet (cloud-backends work)

@@ -100,11 +100,12 @@ def test_question_writes_need_staff(api, stack):
 
 def test_websocket_pushes_question_and_report_events(api):
     headers = register(api)
-    token = headers["Authorization"].split()[1]
     module = api.get("/api/modules", headers=headers).json()[0]
     start = api.post("/api/sessions", json={"module_id": module["id"], "max_questions": 1}, headers=headers).json()
     sid, q = start["id"], start["question"]
-    with api.websocket_connect(f"/api/sessions/{sid}/events?token={token}") as ws:
+    ticket = api.post(f"/api/sessions/{sid}/events/ticket", headers=headers)
+    assert ticket.status_code == 200, ticket.text
+    with api.websocket_connect(ticket.json()["url"]) as ws:
         first = ws.receive_json()  # the current question, mirrored in Redis
         assert first["type"] == "question" and first["data"]["id"] == q["id"]
         api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": "My answer."}, headers=headers)
@@ -121,7 +122,19 @@ def test_websocket_rejects_strangers(api):
     owner = register(api)
     module = api.get("/api/modules", headers=owner).json()[0]
     sid = api.post("/api/sessions", json={"module_id": module["id"], "max_questions": 1}, headers=owner).json()["id"]
-    stranger = register(api)["Authorization"].split()[1]
-    for url in (f"/api/sessions/{sid}/events", f"/api/sessions/{sid}/events?token={stranger}"):
-        with pytest.raises(WebSocketDisconnect), api.websocket_connect(url) as ws:
+    stranger = register(api)
+    # A stranger gets no ticket for this session, and a ticket is good for its own session only.
+    assert api.post(f"/api/sessions/{sid}/events/ticket", headers=stranger).status_code == 404
+    their_sid = api.post(
+        "/api/sessions", json={"module_id": module["id"], "max_questions": 1}, headers=stranger
+    ).json()["id"]
+    their_ticket = api.post(f"/api/sessions/{their_sid}/events/ticket", headers=stranger).json()["ticket"]
+    token = stranger["Authorization"].split()[1]
+    for url in (
+        f"/api/sessions/{sid}/events",
+        f"/api/sessions/{sid}/events?token={token}",  # a JWT in the URL is not accepted at all
+        f"/api/sessions/{sid}/events?ticket={their_ticket}",
+    ):
+        with pytest.raises(WebSocketDisconnect) as closed, api.websocket_connect(url) as ws:
             ws.receive_json()
+        assert closed.value.code == 4401
