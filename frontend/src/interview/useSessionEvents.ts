@@ -1,15 +1,27 @@
 import { useEffect, useRef, useState } from 'react';
-import { getToken, wsUrl } from '../api/client';
+import { ApiError, api, wsUrl } from '../api/client';
 import type { EventMessage } from '../api/types';
 
 export type EventsMode = 'connecting' | 'live' | 'polling';
 
 const CONNECT_TIMEOUT_MS = 5000;
 const MAX_RECONNECTS = 5;
+/** Close codes the API uses when it refuses a socket (see api/routes/events.py). */
+const CLOSE_BAD_TICKET = 4401;
+const CLOSE_OVER_CAP = 4429;
+
+interface Ticket {
+  ticket: string;
+  expires_in: number;
+  url: string;
+}
 
 /**
  * Subscribes to `WS /api/sessions/{id}/events`. While the socket is not open the mode is
  * `polling`, and the caller polls `GET /api/sessions/{id}` instead; reconnects back off.
+ *
+ * The sign-in token never goes into the socket URL (URLs end up in logs): each connection first
+ * gets a single-use, 30-second ticket from `POST /api/sessions/{id}/events/ticket`.
  */
 export function useSessionEvents(sessionId: string | undefined, onEvent: (msg: EventMessage) => void, enabled = true): EventsMode {
   const [mode, setMode] = useState<EventsMode>('connecting');
@@ -28,10 +40,28 @@ export function useSessionEvents(sessionId: string | undefined, onEvent: (msg: E
     let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
     let connectTimer: ReturnType<typeof setTimeout> | undefined;
 
-    const connect = () => {
-      const token = getToken() ?? '';
+    const scheduleReconnect = () => {
+      if (stopped || attempts >= MAX_RECONNECTS) return;
+      const delay = Math.min(30000, 1000 * 2 ** attempts);
+      attempts += 1;
+      reconnectTimer = setTimeout(() => void connect(), delay);
+    };
+
+    const connect = async () => {
+      let ticket: Ticket;
       try {
-        ws = new WebSocket(wsUrl(`/api/sessions/${encodeURIComponent(sessionId)}/events?token=${encodeURIComponent(token)}`));
+        ticket = await api.post<Ticket>(`/api/sessions/${encodeURIComponent(sessionId)}/events/ticket`);
+      } catch (err) {
+        if (stopped) return;
+        setMode('polling');
+        // Rate limited: wait as long as the server asks before trying live updates again.
+        if (err instanceof ApiError && err.status === 429) attempts = Math.max(attempts, MAX_RECONNECTS - 1);
+        if (!(err instanceof ApiError) || err.status === 0 || err.status === 429 || err.status >= 500) scheduleReconnect();
+        return;
+      }
+      if (stopped) return;
+      try {
+        ws = new WebSocket(wsUrl(ticket.url));
       } catch {
         setMode('polling');
         return;
@@ -43,11 +73,11 @@ export function useSessionEvents(sessionId: string | undefined, onEvent: (msg: E
       }, CONNECT_TIMEOUT_MS);
       socket.onopen = () => {
         clearTimeout(connectTimer);
-        attempts = 0;
         setMode('live');
       };
       socket.onmessage = (ev: MessageEvent) => {
         if (typeof ev.data !== 'string') return;
+        attempts = 0; // a socket that delivered events was a good one
         try {
           const msg = JSON.parse(ev.data) as EventMessage;
           if (msg && typeof msg.type === 'string') handler.current(msg);
@@ -55,18 +85,17 @@ export function useSessionEvents(sessionId: string | undefined, onEvent: (msg: E
           // Ignore frames that are not our JSON events (e.g. keep-alive text).
         }
       };
-      socket.onclose = () => {
+      socket.onclose = (ev: CloseEvent) => {
         clearTimeout(connectTimer);
         if (stopped) return;
         setMode('polling');
-        if (attempts < MAX_RECONNECTS) {
-          const delay = Math.min(30000, 1000 * 2 ** attempts);
-          attempts += 1;
-          reconnectTimer = setTimeout(connect, delay);
-        }
+        // Too many tabs open live updates: this one polls instead of competing for a slot.
+        if (ev.code === CLOSE_OVER_CAP) return;
+        if (ev.code === CLOSE_BAD_TICKET && attempts > 0) return; // a fresh ticket did not help either
+        scheduleReconnect();
       };
     };
-    connect();
+    void connect();
     return () => {
       stopped = true;
       clearTimeout(reconnectTimer);

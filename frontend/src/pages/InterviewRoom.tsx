@@ -328,7 +328,7 @@ export function InterviewRoom() {
               <span />
             </span>
             <p>{liveNote ?? (busy === 'submitting' ? 'Thinking of the next question…' : 'Working on your answer…')}</p>
-            {busy === 'submitting' && <p className="muted small">Your answer is saved; scoring happens in the background.</p>}
+            {busy === 'submitting' && <p className="muted small">Sending your answer; once it is recorded, scoring happens in the background.</p>}
           </div>
         )}
         {!question && !thinking && (
