@@ -73,7 +73,14 @@ class Settings(BaseSettings):
     session_idle_timeout_minutes: int = 60
 
     pack_dirs: list[Path] = Field(default_factory=list)
+    # Sentence embeddings: "onnx" (int8 MiniLM on onnxruntime, ~2x faster, no torch at run time) or
+    # "torch" (sentence-transformers, the reference vectors); bench/embedder.py compares them.
+    embedder: Literal["onnx", "torch"] = "onnx"
+    # A directory (torch: sentence-transformers layout; onnx: *.onnx + tokenizer.json) or .onnx file.
     embedding_model_path: str | None = None
+    # Intra-op threads per model. Activity threads already run embeddings in parallel, so more than
+    # one per model oversubscribes the cores (bench/embedder.py: 1 vs 2 on two cores).
+    embedder_threads: int = Field(default=1, ge=1, le=64)
     whisper_model_path: str | None = None
 
     # Cloud backends: used only when configured; offline defaults otherwise.

@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.engine import Engine
 
 from talentsync.config import Settings
-from talentsync.embeddings import Embedder, SentenceTransformerEmbedder, default_embedder
+from talentsync.embeddings import Embedder, default_embedder, load_embedder
 from talentsync.llm.feedback import (
     FeedbackWriter,
     FollowUpRefiner,
@@ -21,10 +21,15 @@ log = logging.getLogger(__name__)
 
 
 def build_embedder(settings: Settings, dedicated: bool = False) -> Embedder:
-    """The process-wide model, or (dedicated) a private copy that never waits on the shared one's lock."""
-    if dedicated:
-        return SentenceTransformerEmbedder(settings.embedding_model_path)
-    return default_embedder(settings.embedding_model_path)
+    """The process-wide model of the configured backend (``EMBEDDER``), loaded and warmed on first use.
+
+    dedicated: a private copy, for a caller that must never wait on the shared model's lock. Only
+    the torch backend has one; an ONNX session runs calls from many threads at once, so the ONNX
+    backend always returns the shared model.
+    """
+    if dedicated and settings.embedder == "torch":
+        return load_embedder("torch", settings.embedding_model_path, settings.embedder_threads)
+    return default_embedder(settings.embedder, settings.embedding_model_path, settings.embedder_threads)
 
 
 def build_vector_store(settings: Settings, engine: Engine) -> VectorStore:
