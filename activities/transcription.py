@@ -48,4 +48,6 @@ class TranscriptionActivities:
             no_speech=transcript.no_speech,
             engine=transcript.engine,
             delivery=delivery,
+            speech_s=transcript.speech_s,
+            speech_covered_s=transcript.speech_covered_s,
         )

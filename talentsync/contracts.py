@@ -185,6 +185,9 @@ class TranscribeResult(BaseModel):
     no_speech: bool
     engine: str
     delivery: dict | None = None
+    # Speech accounting: seconds VAD heard as speech vs seconds recognised words cover.
+    speech_s: float | None = None
+    speech_covered_s: float | None = None
 
 
 class ScoreAnswerInput(BaseModel):

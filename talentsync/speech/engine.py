@@ -24,6 +24,10 @@ class Word(BaseModel):
     start: float
     end: float
     probability: float | None = None
+    # Kept rather than dropped when the engine doubts it (noise-like segment, near-zero
+    # probability): losing real speech is worse than showing a doubtful word. Such words alone do
+    # not make a recording count as speech.
+    low_confidence: bool = False
 
     @field_validator("start", "end", "probability", mode="before")
     @classmethod
@@ -41,6 +45,11 @@ class Transcript(BaseModel):
     language: str | None
     engine: str
     no_speech: bool
+    # Speech accounting (engines that run VAD): seconds in which VAD heard speech, how many of
+    # them recognised words cover, and how many seconds were decoded a second time to get there.
+    speech_s: float | None = None
+    speech_covered_s: float | None = None
+    redecoded_s: float = 0.0
 
 
 class SpeechEngine(Protocol):

@@ -23,6 +23,7 @@ from talentsync.speech import (
     Transcript,
     Word,
     analyse_delivery,
+    coverage,
     decode_audio,
     normalise_for_wer,
     sniff_audio,
@@ -308,6 +309,115 @@ def test_real_pause_survives_vad(engine: FasterWhisperEngine) -> None:
     # 3 s inserted plus the clips' own trailing/leading silence.
     assert 3.0 <= pause.duration <= 4.0
     assert first.size / SAMPLE_RATE - 0.6 <= pause.start <= first.size / SAMPLE_RATE
+
+
+def hissy_read_answer(snr_db: float = 18.0, seed: int = 0) -> tuple[DecodedAudio, str]:
+    """A 38 s read answer like the outside tester's: quiet microphone, steady hiss, thinking pauses.
+
+    Six LibriVox clips with the pauses a speaker takes (two of them over 2 s, so VAD cuts there),
+    scaled to a quiet level (peaks around -20 dBFS) and mixed with seeded white noise at
+    ``snr_db`` below the speech power. With the filler prompt, Whisper's first 30 s window on
+    this recording ends on a lone timestamp and jumps ahead: the first pass alone keeps about a
+    third of the words.
+    """
+    layout = [("0930", 1.3), ("0870", 1.8), ("0890", 1.0), ("0880", 2.4), ("0920", 0.6), ("0890", 0.5)]
+    gain = 0.15
+    parts = [np.zeros(SAMPLE_RATE // 2, np.float32)]
+    speech, refs = [], []
+    for name, pause in layout:
+        clip = FIXTURES / f"sense_and_sensibility_01_austen_64kb-{name}.wav"
+        samples = decode_audio(clip).samples * gain
+        speech.append(samples)
+        parts += [samples, np.zeros(int(pause * SAMPLE_RATE), np.float32)]
+        refs.append(clip.with_suffix(".txt").read_text().strip())
+    clean = np.concatenate(parts)
+    noise_power = np.mean(np.concatenate(speech) ** 2) / 10 ** (snr_db / 10)
+    hiss = np.random.default_rng(seed).normal(0.0, np.sqrt(noise_power), clean.size)
+    mixed = np.clip(clean + hiss, -1, 1).astype(np.float32)
+    return DecodedAudio(mixed, mixed.size / SAMPLE_RATE, "wav", "pcm_s16le"), " ".join(refs)
+
+
+@pytest.mark.slow
+def test_hissy_answer_keeps_all_the_speech_vad_heard(engine: FasterWhisperEngine) -> None:
+    audio, reference = hissy_read_answer()
+    assert 35 < audio.duration_s < 40
+
+    transcript = engine.transcribe(audio)
+
+    assert transcript.speech_s is not None and transcript.speech_covered_s is not None
+    assert transcript.speech_s > 20, "VAD hears most of the answer as speech"
+    assert transcript.speech_covered_s >= 0.95 * transcript.speech_s, (
+        f"words cover {transcript.speech_covered_s} s of {transcript.speech_s} s of speech"
+    )
+    # The sentences the first pass lost are back, and no word count is short.
+    text = normalise_for_wer(transcript.text)
+    assert "dashwood" in text and "married" in text
+    assert len(text.split()) >= 0.9 * len(normalise_for_wer(reference).split())
+    # Measured 0.11-0.15 over seeds and 15-18 dB; Whisper tiny.en on clean clips is ~0.03.
+    assert jiwer.wer(normalise_for_wer(reference), text) < 0.25
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+
+
+@pytest.mark.slow
+def test_hissy_answer_first_pass_alone_loses_speech(engine: FasterWhisperEngine) -> None:
+    # The fixture must still provoke the failure the accounting exists for, or the test above
+    # proves nothing. If a new model or faster-whisper stops failing here, find a new fixture.
+    audio, _ = hissy_read_answer()
+    first_pass_only = FasterWhisperEngine(account_for_speech=False)
+    transcript = first_pass_only.transcribe(audio)
+    assert transcript.speech_s is not None and transcript.speech_covered_s is not None
+    assert transcript.speech_covered_s < 0.6 * transcript.speech_s
+    assert "dashwood" not in normalise_for_wer(transcript.text)
+
+
+@pytest.mark.slow
+def test_noise_words_are_kept_but_marked(engine: FasterWhisperEngine) -> None:
+    # Loud hiss passes the VAD and Whisper answers with a stock phrase at ~0 confidence: kept and
+    # marked, so nothing is silently dropped, but the recording still counts as no speech.
+    rng = np.random.default_rng(3)
+    noise = np.clip(rng.normal(0, 0.3, SAMPLE_RATE * 5), -1, 1).astype(np.float32)
+    transcript = engine.transcribe(DecodedAudio(noise, 5.0, "wav", "pcm_s16le"))
+    assert transcript.no_speech and transcript.text == ""
+    assert all(w.low_confidence for w in transcript.words)
+    assert transcript.speech_s is not None and transcript.speech_s > 0
+
+
+# --------------------------------------------------------------------------- speech accounting
+
+
+def test_merge_and_overlap() -> None:
+    assert coverage.merge([(3, 4), (0, 1), (0.5, 2), (5, 5)]) == [(0, 2), (3, 4)]
+    assert coverage.merge([(0, 1), (1.2, 2)], join_gap=0.3) == [(0, 2)]
+    assert coverage.overlap([(0, 2), (3, 4)], [(1, 3.5)]) == pytest.approx(1.5)
+    assert coverage.clip([(0, 2), (3, 4)], 1, 3.5) == [(1, 2), (3, 3.5)]
+
+
+def test_account_finds_speech_without_words() -> None:
+    stretches = [(0.0, 12.0), (14.0, 20.0)]
+    speech = [(0.4, 5.0), (5.5, 11.6), (14.4, 19.6)]
+    # Words only in the second stretch: the first one's 10.7 s of speech are unaccounted for.
+    words = [(14.5 + 0.4 * k, 14.8 + 0.4 * k) for k in range(13)]
+    first, second = coverage.account(stretches, speech, words)
+    assert first.speech_s == pytest.approx(10.7) and first.covered_s == 0
+    assert coverage.is_deficient(first)
+    assert second.covered_s == pytest.approx(second.speech_s)
+    assert not coverage.is_deficient(second)
+
+
+def test_account_tolerates_pauses_between_words() -> None:
+    # Words every 0.4 s with a 0.8 s pause: word slack covers it, so the stretch is complete.
+    words = [(0.0 + 0.4 * k, 0.3 + 0.4 * k) for k in range(10)] + [(4.7, 5.0)]
+    (cov,) = coverage.account([(0.0, 5.2)], [(0.0, 5.0)], words)
+    assert cov.missing_s == pytest.approx(0.0)
+    assert not coverage.is_deficient(cov)
+
+
+def test_account_flags_a_few_words_in_a_long_stretch() -> None:
+    # Too few words: two words at the start of 8 s of speech leave most of it uncovered.
+    (cov,) = coverage.account([(0.0, 8.0)], [(0.0, 8.0)], [(0.1, 0.4), (0.5, 0.8)])
+    assert cov.covered_s == pytest.approx(1.3)
+    assert coverage.is_deficient(cov)
 
 
 # --------------------------------------------------------------------------- delivery analytics
