@@ -11,7 +11,7 @@ import asyncio
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from temporalio.worker import Worker
@@ -29,19 +29,17 @@ from talentsync.db.engine import make_engine, make_session_factory
 from talentsync.events import EventPublisher
 from talentsync.media import MediaStore
 
+if TYPE_CHECKING:
+    from activities.ml import MLActivities
+
 log = logging.getLogger("talentsync.worker")
 
 
 def build_workers(client: Any, settings: Settings, queues: list[str], executor: ThreadPoolExecutor) -> list[Worker]:
-    from activities.feedback import FeedbackActivities
-    from activities.ml import MLActivities
-    from activities.resume import ResumeActivities
-    from activities.session import SessionActivities
+    """One Temporal worker per role. Each role imports and loads only what it uses (the interview
+    role never loads an ML model or spaCy), and a model is loaded once and warmed before "worker
+    ready", so the first answer does not pay for it."""
     from talentsync import providers
-    from workflows.interview_session import InterviewSessionWorkflow
-    from workflows.question_sync import QuestionSyncWorkflow
-    from workflows.resume_parse import ResumeParseWorkflow
-    from workflows.score_preview import ScorePreviewWorkflow
 
     engine = make_engine(settings.database_url, pool_size=8)
     factory = make_session_factory(engine)
@@ -62,13 +60,17 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
     shared: dict[str, MLActivities] = {}
 
     def ml_activities(interactive: bool = False) -> MLActivities:
-        # Follow-up retrieval (an answer waits for it) gets its own copy of the 90 MB model, so it
-        # never queues on the model lock behind background scoring (bench/interview.py).
-        key = "interactive" if interactive else "background"
+        from activities.ml import MLActivities
+
+        # The ONNX model is one session that every thread runs at once, so retrieval and scoring
+        # share it. With the torch backend, follow-up retrieval (an answer waits for it) gets its
+        # own copy so it never queues on the model lock behind background scoring.
+        dedicated = interactive and settings.embedder == "torch"
+        key = "dedicated" if dedicated else "shared"
         if key not in shared:
             shared[key] = MLActivities(
                 factory,
-                providers.build_embedder(settings, dedicated=interactive),
+                providers.build_embedder(settings, dedicated=dedicated),
                 providers.build_vector_store(settings, engine),
                 providers.build_refiner(settings),
                 events,
@@ -78,6 +80,11 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
     for role in queues:
         queue = settings.task_queue(role)
         if role == QUEUE_INTERVIEW:
+            from activities.session import SessionActivities
+            from workflows.interview_session import InterviewSessionWorkflow
+            from workflows.question_sync import QuestionSyncWorkflow
+            from workflows.resume_parse import ResumeParseWorkflow
+
             session = SessionActivities(factory, events)
             workers.append(
                 make(
@@ -93,9 +100,12 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                 )
             )
         elif role == QUEUE_ML:
+            from activities.resume import ResumeActivities
+            from workflows.score_preview import ScorePreviewWorkflow
+
             ml = ml_activities()
             resume = ResumeActivities(factory, media)
-            # Few slots: every scoring call waits for the one embedding model, so more only queue up.
+            # Few slots: scoring is CPU-bound and the machine has few cores; more would only queue.
             # find_follow_up stays registered here for sessions started before the retrieval queue.
             workers.append(
                 make(
@@ -124,6 +134,8 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
             # Whisper saturates the CPU; one or two at a time per process is the useful maximum.
             workers.append(make(queue, [stt.transcribe_audio], concurrency=2))
         elif role == QUEUE_FEEDBACK:
+            from activities.feedback import FeedbackActivities
+
             fb = FeedbackActivities(factory, providers.build_feedback_writer(settings))
             workers.append(make(queue, [fb.write_feedback]))
         else:
