@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.heartbeat import keep_alive
 from talentsync.contracts import WriteFeedbackInput
 from talentsync.db.models import FeedbackReportRow, InterviewSession, Module, Percentile, Score
 from talentsync.db.queries import load_session_answers
@@ -61,14 +62,17 @@ class FeedbackActivities:
             for r, sq, s in answers
         ]
         overall = sess.overall_score or 0.0
-        report = self._writer.write(
-            FeedbackInput(
-                module_name=module.name if module else "",
-                answers=items,
-                overall_score=overall,
-                overall_percentile=pct.get("session"),
+        # An LLM writer can block for a minute or more; heartbeats let the workflow's short heartbeat
+        # timeout move the report to another worker if this one dies meanwhile.
+        with keep_alive():
+            report = self._writer.write(
+                FeedbackInput(
+                    module_name=module.name if module else "",
+                    answers=items,
+                    overall_score=overall,
+                    overall_percentile=pct.get("session"),
+                )
             )
-        )
         values = {
             "session_id": sid,
             "overall_score": overall,

@@ -7,6 +7,7 @@ import logging
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.heartbeat import keep_alive
 from talentsync.contracts import TranscribeInput, TranscribeResult
 from talentsync.events import EventPublisher
 from talentsync.media import MediaStore
@@ -27,18 +28,21 @@ class TranscriptionActivities:
     @activity.defn(name="transcribe_audio")
     def transcribe_audio(self, inp: TranscribeInput) -> TranscribeResult:
         self._events.publish(inp.session_id, "transcribing", {"progress": 0.0})
-        try:
-            audio = decode_audio(self._media.path(inp.audio_key), max_seconds=self._max_seconds)
-        except AudioError as err:
-            # The HTTP status travels in details so the API answers 413/415/422 as the decoder decided.
-            raise ApplicationError(err.detail, err.status_code, type="AudioError", non_retryable=True) from err
+        # Heartbeats from start to end (decoding a long upload and Whisper's re-decode of missed
+        # speech report no progress for seconds): if this worker dies, the workflow's 10 s
+        # heartbeat timeout hands the answer to another worker instead of waiting out 10 minutes.
+        with keep_alive() as heartbeat:
+            try:
+                audio = decode_audio(self._media.path(inp.audio_key), max_seconds=self._max_seconds)
+            except AudioError as err:
+                # The HTTP status travels in details so the API answers 413/415/422 as the decoder decided.
+                raise ApplicationError(err.detail, err.status_code, type="AudioError", non_retryable=True) from err
 
-        def progress(fraction: float) -> None:
-            # Heartbeats keep a long transcription alive and let a dead worker's task move on fast.
-            activity.heartbeat(fraction)
-            self._events.publish(inp.session_id, "transcribing", {"progress": round(fraction, 3)})
+            def progress(fraction: float) -> None:
+                heartbeat(fraction)
+                self._events.publish(inp.session_id, "transcribing", {"progress": round(fraction, 3)})
 
-        transcript = self._engine.transcribe(audio, on_progress=progress)
+            transcript = self._engine.transcribe(audio, on_progress=progress)
         delivery = analyse_delivery(transcript).model_dump() if not transcript.no_speech else None
         self._events.publish(inp.session_id, "transcript", {"text": transcript.text})
         return TranscribeResult(

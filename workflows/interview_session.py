@@ -57,6 +57,21 @@ ERR_NO_SPEECH = "NoSpeechDetected"  # 422
 
 LIGHT = timedelta(seconds=15)
 LIGHT_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=10)
+
+# When a worker dies mid-activity (kill -9, OOM, a lost machine), Temporal hands the activity to
+# another worker only once its start-to-close or heartbeat timeout runs out; until then the answer,
+# score or report waits. So short activities get a start-to-close a few times their worst
+# measured run, and long or blocking ones (Whisper, an LLM writer) heartbeat from a background
+# thread (activities/heartbeat.py) and get a short heartbeat timeout instead.
+SEED_TIMEOUT = timedelta(seconds=20)
+# score_answer: p99 2-4 s, max 4.3 s at 50-100 concurrent sessions on 2 cores (bench/interview.py).
+SCORE_TIMEOUT = timedelta(seconds=10)
+FINALIZE_TIMEOUT = timedelta(seconds=15)
+# write_feedback: the offline writer takes milliseconds; an LLM one up to 3 x 60 s (client timeout
+# and retries in talentsync/providers.py), kept alive by heartbeats.
+FEEDBACK_TIMEOUT = timedelta(minutes=4)
+TRANSCRIBE_TIMEOUT = timedelta(minutes=10)
+HEARTBEAT_TIMEOUT = timedelta(seconds=10)
 SCORING_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
@@ -104,7 +119,7 @@ class InterviewSessionWorkflow:
             ),
             result_type=SeedSessionResult,
             task_queue=inp.queues.interview,
-            start_to_close_timeout=timedelta(seconds=60),
+            start_to_close_timeout=SEED_TIMEOUT,
             retry_policy=LIGHT_RETRY,
         )
         self._queue = list(seed.questions)
@@ -147,14 +162,15 @@ class InterviewSessionWorkflow:
                         FinalizeSessionInput(session_id=self._inp.session_id),
                         result_type=FinalizeSessionResult,
                         task_queue=self._inp.queues.ml,
-                        start_to_close_timeout=timedelta(seconds=60),
+                        start_to_close_timeout=FINALIZE_TIMEOUT,
                         retry_policy=SCORING_RETRY,
                     )
                     await workflow.execute_activity(
                         "write_feedback",
                         WriteFeedbackInput(session_id=self._inp.session_id),
                         task_queue=self._inp.queues.feedback,
-                        start_to_close_timeout=timedelta(minutes=3),
+                        start_to_close_timeout=FEEDBACK_TIMEOUT,
+                        heartbeat_timeout=HEARTBEAT_TIMEOUT,
                         retry_policy=SCORING_RETRY,
                     )
                     await self._set_status(final)
@@ -196,8 +212,8 @@ class InterviewSessionWorkflow:
                     TranscribeInput(session_id=self._inp.session_id, audio_key=inp.audio_key),
                     result_type=TranscribeResult,
                     task_queue=self._inp.queues.transcription,
-                    start_to_close_timeout=timedelta(minutes=10),
-                    heartbeat_timeout=timedelta(seconds=30),
+                    start_to_close_timeout=TRANSCRIBE_TIMEOUT,
+                    heartbeat_timeout=HEARTBEAT_TIMEOUT,
                     retry_policy=RetryPolicy(maximum_attempts=3, non_retryable_error_types=["AudioError"]),
                 )
                 if tr.no_speech or not tr.text.strip():
@@ -364,7 +380,7 @@ class InterviewSessionWorkflow:
                     ScoreAnswerInput(session_id=self._inp.session_id, response_id=response_id),
                     result_type=ScoreAnswerResult,
                     task_queue=self._inp.queues.ml,
-                    start_to_close_timeout=timedelta(seconds=20),
+                    start_to_close_timeout=SCORE_TIMEOUT,
                     retry_policy=SCORING_RETRY,
                 )
                 self._scored[response_id] = result.overall
