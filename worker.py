@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -143,7 +146,8 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
     return workers
 
 
-async def run(queues: list[str]) -> None:
+async def run(queues: list[str], max_unreachable_s: float) -> int:
+    """Serve ``queues`` until SIGINT/SIGTERM (exit code 0) or until a worker fails (exit code 1)."""
     from workflows.client import connect_temporal
 
     settings = get_settings()
@@ -155,34 +159,107 @@ async def run(queues: list[str]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=24) as executor:
+    executor = ThreadPoolExecutor(max_workers=24)
+    failure: BaseException | None = None
+    try:
         workers = build_workers(client, settings, queues, executor)
         log.info("worker ready on queues: %s", ", ".join(settings.task_queue(q) for q in queues))
-        # Graceful shutdown hands in-flight tasks back quickly instead of waiting for the sticky timeout.
-        async with contextlib_async_exit(workers):
-            await stop.wait()
-        log.info("worker stopped")
+        failure = await serve(workers, stop, watch_server(client, max_unreachable_s))
+    finally:
+        # After a failure, do not wait for activities still running in threads: their heartbeats
+        # stop with this process and Temporal gives them to the restarted worker.
+        executor.shutdown(wait=failure is None, cancel_futures=failure is not None)
+    if failure is not None:
+        log.error("a worker failed; exiting so the supervisor restarts this process", exc_info=failure)
+        return 1
+    log.info("worker stopped")
+    return 0
 
 
-class contextlib_async_exit:
-    def __init__(self, workers: list[Worker]) -> None:
-        self._workers = workers
-        self._tasks: list[asyncio.Task[None]] = []
+class WorkerStopped(RuntimeError):
+    """A Temporal worker (its pollers) ended while the process was not asked to stop."""
 
-    async def __aenter__(self) -> None:
-        self._tasks = [asyncio.create_task(w.run()) for w in self._workers]
 
-    async def __aexit__(self, *exc: object) -> None:
-        await asyncio.gather(*(w.shutdown() for w in self._workers), return_exceptions=True)
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+async def serve(workers: list[Worker], stop: asyncio.Event, watchdog: Awaitable[None]) -> BaseException | None:
+    """Run every worker until ``stop`` is set or any worker or the watchdog ends; then stop them all.
+
+    A poller that dies must take the process with it: a process that stays up with one role not
+    polling looks healthy to its supervisor and never gets restarted. Returns what failed, or
+    None after a requested stop. Shutdown is graceful either way, so in-flight workflow tasks go
+    back to the server at once instead of waiting out the sticky-queue timeout.
+    """
+    runs = {asyncio.create_task(w.run(), name=f"worker {w.task_queue}"): w for w in workers}
+    stopped = asyncio.create_task(stop.wait(), name="stop requested")
+    watch = asyncio.ensure_future(watchdog)
+    done, _ = await asyncio.wait([*runs, stopped, watch], return_when=asyncio.FIRST_COMPLETED)
+    failure: BaseException | None = None
+    for task in done:
+        if task is stopped:
+            continue
+        error = task.exception()
+        failure = failure or error or WorkerStopped(f"{task.get_name()} stopped without being asked to")
+        log.error("%s ended: %s", task.get_name() if task in runs else "server watchdog", error or "no error")
+    stopped.cancel()
+    watch.cancel()
+    # Bounded: a blocking activity (Whisper, an LLM call) cannot be interrupted in its thread.
+    shutdown = asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
+    try:
+        await asyncio.wait_for(shutdown, timeout=SHUTDOWN_GRACE_S if failure else None)
+        await asyncio.gather(*runs, return_exceptions=True)
+    except TimeoutError:
+        log.warning("workers did not shut down within %.0f s; exiting anyway", SHUTDOWN_GRACE_S)
+    await asyncio.gather(watch, return_exceptions=True)
+    return failure
+
+
+SHUTDOWN_GRACE_S = 10.0
+
+
+async def watch_server(client: Any, max_unreachable_s: float, every_s: float = 5.0) -> None:
+    """Return once the Temporal server has not answered a health check for ``max_unreachable_s``.
+
+    The SDK retries failed polls forever, so a worker cut off from its server (a restarted
+    server with a new address, a network partition) never fails by itself; it just stops
+    working. Exiting lets the supervisor, systemd or Kubernetes restart and reconnect it.
+    """
+    if max_unreachable_s <= 0:
+        await asyncio.Event().wait()  # watching is off: wait until cancelled
+    loop = asyncio.get_running_loop()
+    last_ok = loop.time()
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            if await client.service_client.check_health(timeout=timedelta(seconds=every_s)):
+                last_ok = loop.time()
+                continue
+            reason = "not serving"
+        except Exception as err:
+            reason = str(err) or type(err).__name__
+        away = loop.time() - last_ok
+        log.warning("Temporal server unreachable for %.0f s: %s", away, reason)
+        if away >= max_unreachable_s:
+            log.error("Temporal server unreachable for %.0f s; giving up", away)
+            return
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queues", default=",".join(ALL_QUEUES), help="comma-separated task queue roles")
+    parser.add_argument(
+        "--exit-after-unreachable",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="exit with code 1 when the Temporal server has been unreachable this long (default 60; 0: never)",
+    )
     args = parser.parse_args()
     queues = [q.strip() for q in args.queues.split(",") if q.strip()]
-    asyncio.run(run(queues))
+    code = asyncio.run(run(queues, args.exit_after_unreachable))
+    if code:
+        # Threads still inside an activity would keep the interpreter alive at exit; the process
+        # must end now so its supervisor restarts it.
+        logging.shutdown()
+        os._exit(code)
 
 
 if __name__ == "__main__":

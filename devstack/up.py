@@ -182,27 +182,38 @@ class Supervisor:
         return "worker ready" in proc.new_log_text()
 
     def supervise(self) -> int:
+        """Restart the worker or the API whenever it exits (a crash, kill -9, or the worker quitting
+        because a poller died or Temporal was unreachable); give up if one crashes 5 times a minute.
+        A dead infrastructure service (PostgreSQL, Redis, Temporal) stops everything instead."""
         restarts: dict[str, list[float]] = {}
         while not self.stopping:
             time.sleep(1)
             for proc in self.started:
                 if proc.alive() or self.stopping:
                     continue
-                if proc in self.apps:
-                    recent = [t for t in restarts.get(proc.name, []) if time.monotonic() - t < 60]
-                    if len(recent) >= 5:
-                        console.error(
-                            f"{RED}{proc.name} keeps crashing; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}"
-                        )
-                        return 1
-                    console.warning(f"{RED}{proc.name} exited; restarting (log: {proc.log_path}){RESET}")
-                    restarts[proc.name] = [*recent, time.monotonic()]
-                    proc.start()
-                else:
+                code = proc.proc.returncode if proc.proc is not None else None
+                if proc not in self.apps:
                     console.error(
-                        f"{RED}{proc.name} stopped unexpectedly; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}"
+                        f"{RED}{proc.name} stopped unexpectedly (exit code {code}); see {proc.log_path}:{RESET}\n"
+                        f"{tail(proc.log_path)}"
                     )
                     return 1
+                recent = [t for t in restarts.get(proc.name, []) if time.monotonic() - t < 60]
+                if len(recent) >= 5:
+                    console.error(
+                        f"{RED}{proc.name} keeps crashing; see {proc.log_path}:{RESET}\n{tail(proc.log_path)}"
+                    )
+                    return 1
+                restarts[proc.name] = [*recent, time.monotonic()]
+                console.warning(f"{RED}{proc.name} exited (code {code}); restarting (log: {proc.log_path}){RESET}")
+                t0 = time.monotonic()
+                try:
+                    proc.start()
+                except ServiceError as err:
+                    # A restart that fails counts as one more crash; the next pass tries again.
+                    console.error(f"{RED}{proc.name} did not come back: {err}{RESET}")
+                    continue
+                console.info(f"{GREEN}{proc.name} is back{RESET} {DIM}({time.monotonic() - t0:.1f}s){RESET}")
         return 0
 
     def stop(self) -> None:
