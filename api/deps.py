@@ -10,10 +10,11 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload
 from temporalio.client import Client
 
 from talentsync.config import Settings
-from talentsync.db.models import User
+from talentsync.db.models import Role, User
 from talentsync.media import MediaStore
 from talentsync.security import TokenError, decode_access_token
 
@@ -59,7 +60,8 @@ async def user_from_token(factory: async_sessionmaker[AsyncSession], settings: S
     except (TokenError, ValueError):
         raise UNAUTHORIZED from None
     async with factory() as db:
-        user = await db.get(User, user_id)
+        # One round trip: roles and their permissions joined in, instead of two more selectin loads.
+        user = await db.get(User, user_id, options=[joinedload(User.roles).joinedload(Role.permissions)])
     if user is None or not user.is_active:
         raise UNAUTHORIZED
     return user

@@ -8,6 +8,7 @@ thread. One slow dependency makes its own requests wait, never the event loop an
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy import text
 
 from api.errors import install_error_handlers
 from api.headers import SecurityHeadersMiddleware
@@ -50,15 +52,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.async_engine = async_engine
         app.state.db_factory = make_async_session_factory(async_engine)
-        app.state.redis = aioredis.Redis.from_url(settings.redis_url)
+        # Health checks get their own connection: "is PostgreSQL up" must not queue behind a busy pool.
+        app.state.health_engine = make_async_engine(settings.database_url, pool_size=2, max_overflow=0, pool_timeout=2)
+        # Requests queue (asynchronously) for a command connection instead of failing when a burst
+        # exceeds the pool; every open WebSocket holds its own pub/sub connection, from a second pool
+        # whose size is the process's socket budget.
+        app.state.redis = aioredis.Redis.from_pool(
+            aioredis.BlockingConnectionPool.from_url(
+                settings.redis_url, max_connections=settings.redis_max_connections, timeout=5
+            )
+        )
+        app.state.redis_pubsub = aioredis.Redis.from_url(
+            settings.redis_url, max_connections=settings.max_websockets_total
+        )
         app.state.media = MediaStore(settings.media_dir)
         app.state.rate_limits = RateLimits.build(settings, app.state.redis)
+        # Connect once now: the first request should not pay for connection setup, and a wrong
+        # DATABASE_URL or REDIS_URL should stop the start, not the first user.
+        async with async_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        await app.state.redis.ping()
         app.state.temporal = await connect_temporal(settings.temporal_address, settings.temporal_namespace)
         app.state.vector_store = build_vector_store(settings, engine)
+        # Everything built so far (modules, models, clients) lives as long as the process. Freezing it
+        # keeps the collector's full passes from walking it: on this stack a full collection over the
+        # startup heap paused the event loop for ~250 ms during a WebSocket flood.
+        gc.freeze()
         log.info("API ready", extra={"temporal": settings.temporal_address})
         yield
         await app.state.redis.aclose()
+        await app.state.redis_pubsub.aclose()
         await async_engine.dispose()
+        await app.state.health_engine.dispose()
         engine.dispose()
 
     app = FastAPI(

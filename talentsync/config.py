@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 20
     db_pool_timeout_seconds: float = 10.0  # a request waits this long for a connection, then 503
+    redis_max_connections: int = 64  # commands; a request waits up to 5 s for one, then 503
+    max_websockets_total: int = 2000  # per API process: each open socket holds a Redis pub/sub connection
     max_resume_bytes: int = 5 * 1024 * 1024
     max_audio_bytes: int = 25 * 1024 * 1024
     max_audio_seconds: float = 300.0

@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
+from redis.exceptions import RedisError
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.errors import COMMON_ERRORS, error_responses
@@ -29,8 +30,10 @@ router = APIRouter(tags=["sessions"])
 log = logging.getLogger(__name__)
 
 TICKET_PREFIX = "talentsync:ws-ticket:"
-CLOSE_BAD_TICKET = 4401  # no, expired or already used ticket: get a new one
+CLOSE_BAD_TICKET = 4401  # no, expired or already used ticket (or a JWT in the URL): get a new one
 CLOSE_OVER_CAP = 4429  # too many open sockets for this user
+CLOSE_TRY_LATER = 1013  # Redis busy or down: the browser keeps polling and reconnects later
+UNAVAILABLE = "Live updates are unavailable right now; the page keeps refreshing by itself."
 
 
 class TicketOut(BaseModel):
@@ -86,23 +89,40 @@ async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
 async def events(websocket: WebSocket, session_id: str) -> None:
     app = websocket.app
     client = app.state.redis
-    claims = await _redeem(websocket, session_id)
-    if claims is None:
-        reason = "A fresh ticket from POST /api/sessions/{id}/events/ticket is needed."
-        if "token" in websocket.query_params:
-            reason = "Tokens in URLs are not accepted; " + reason[0].lower() + reason[1:]
-        await _refuse(websocket, CLOSE_BAD_TICKET, reason)
-        return
-    user_id, sid = claims["user_id"], claims["session_id"]
-    conn_id = uuid.uuid4().hex
     cap = app.state.settings.max_websockets_per_user
-    if not await acquire_ws_slot(client, user_id, conn_id, cap):
-        await _refuse(websocket, CLOSE_OVER_CAP, f"Too many live connections open (limit {cap}); close another tab.")
+    conn_id = uuid.uuid4().hex
+    try:
+        claims = await _redeem(websocket, session_id)
+        if claims is None:
+            # Refused in the handshake (the browser sees a failed open and fetches a new ticket):
+            # the cheapest answer to a flood of forged tickets.
+            await websocket.close(code=CLOSE_BAD_TICKET)
+            return
+        user_id, sid = claims["user_id"], claims["session_id"]
+        if not await acquire_ws_slot(client, user_id, conn_id, cap):
+            await _refuse(
+                websocket, CLOSE_OVER_CAP, f"Too many live connections open (limit {cap}); close another tab."
+            )
+            return
+    except RedisError:
+        await _refuse(websocket, CLOSE_TRY_LATER, UNAVAILABLE)
         return
-    pubsub = client.pubsub()
+    try:
+        await _stream(websocket, app.state.redis_pubsub, client, sid, user_id, conn_id)
+    finally:
+        with contextlib.suppress(Exception):
+            await release_ws_slot(client, user_id, conn_id)
+
+
+async def _stream(websocket: WebSocket, pubsub_client: Any, client: Any, sid: str, user_id: str, conn_id: str) -> None:
+    try:
+        pubsub = pubsub_client.pubsub()
+        await pubsub.subscribe(channel(sid))
+    except RedisError:  # the process's socket budget (pub/sub pool) is spent, or Redis is down
+        await _refuse(websocket, CLOSE_TRY_LATER, UNAVAILABLE)
+        return
     try:
         await websocket.accept()
-        await pubsub.subscribe(channel(sid))
         current = await client.get(current_key(sid))
         if current:
             await websocket.send_text(current.decode())
@@ -126,13 +146,18 @@ async def events(websocket: WebSocket, session_id: str) -> None:
         for t in pending:
             t.cancel()
         for t in done:  # a client going away ends drain() with WebSocketDisconnect: expected
-            if not t.cancelled() and not isinstance(t.exception(), (WebSocketDisconnect, type(None))):
-                log.warning("event stream ended with an error", exc_info=t.exception())
+            error = None if t.cancelled() else t.exception()
+            if isinstance(error, RedisError):
+                with contextlib.suppress(Exception):
+                    await websocket.close(code=CLOSE_TRY_LATER, reason=UNAVAILABLE)
+            elif error is not None and not isinstance(error, WebSocketDisconnect):
+                log.warning("event stream ended with an error", exc_info=error)
     except WebSocketDisconnect:
         pass
-    finally:
+    except RedisError:
         with contextlib.suppress(Exception):
-            await release_ws_slot(client, user_id, conn_id)
+            await websocket.close(code=CLOSE_TRY_LATER, reason=UNAVAILABLE)
+    finally:
         with contextlib.suppress(Exception):
             await pubsub.unsubscribe(channel(sid))
             await pubsub.aclose()

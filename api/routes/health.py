@@ -22,7 +22,7 @@ async def health(request: Request) -> dict[str, str]:
     state = request.app.state
 
     async def db_check() -> str:
-        async with state.async_engine.connect() as conn:
+        async with state.health_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         return "ok"
 

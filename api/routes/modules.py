@@ -130,7 +130,7 @@ async def module_questions(module_id: PathId, db: SessionDep, user: CurrentUser)
 async def search_questions(
     db: SessionDep,
     user: CurrentUser,
-    q: SafeLine = Query(min_length=2, max_length=200),
+    q: Annotated[SafeLine, Query(min_length=2, max_length=200)],
     limit: int = Query(20, ge=1, le=100),
 ) -> list[QuestionOut]:
     tsq = func.websearch_to_tsquery("english", q)
