@@ -1,10 +1,17 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { ApiError, errorMessage, upload, type UploadHandle } from '../api/client';
 import type { AudioAnswerResult } from '../api/types';
 import { Alert, ProgressBar, Spinner } from '../components/ui';
 import { formatBytes, formatClock } from '../lib/format';
-
-type Phase = 'idle' | 'requesting' | 'recording' | 'recorded' | 'uploading' | 'transcribing';
+import {
+  TRANSCRIBE_STALL_MS,
+  describeSendFailure,
+  focusTarget,
+  initialVoiceState,
+  voiceReducer,
+  watchForStall,
+  type FocusTarget,
+} from './voiceMachine';
 
 /** Recordings stop by themselves here; a spoken answer longer than this should be trimmed anyway. */
 const MAX_SECONDS = 300;
@@ -31,6 +38,7 @@ export function VoiceRecorder({
   onSent,
   onConflict,
   onBusyChange,
+  onSendStart,
   transcribeProgress,
 }: {
   sessionId: string;
@@ -39,15 +47,15 @@ export function VoiceRecorder({
   onSent: (result: AudioAnswerResult) => void;
   onConflict: (err: ApiError) => void;
   onBusyChange?: (busy: boolean) => void;
+  /** A send (or a resend) of the recording starts. */
+  onSendStart?: () => void;
   /** 0..1 from the live `transcribing` events, when the socket is connected. */
   transcribeProgress?: number | null;
 }) {
-  const [phase, setPhase] = useState<Phase>('idle');
-  const [error, setError] = useState<unknown>(null);
+  const [state, dispatch] = useReducer(voiceReducer, initialVoiceState);
+  const { phase, take, failure, notice } = state;
   const [elapsed, setElapsed] = useState(0);
   const [level, setLevel] = useState(0);
-  const [blob, setBlob] = useState<Blob | null>(null);
-  const [blobUrl, setBlobUrl] = useState<string | null>(null);
   const [progress, setProgress] = useState(0);
 
   const recorderRef = useRef<MediaRecorder | null>(null);
@@ -57,13 +65,45 @@ export function VoiceRecorder({
   const tickRef = useRef<ReturnType<typeof setInterval> | undefined>(undefined);
   const startedAtRef = useRef(0);
   const uploadRef = useRef<UploadHandle<AudioAnswerResult> | null>(null);
-  const durationRef = useRef(0);
+  const stallRef = useRef<ReturnType<typeof watchForStall> | null>(null);
+  /** Why the current upload was aborted: the candidate pressed Cancel, or no transcript came in time. */
+  const abortReasonRef = useRef<'cancel' | 'stalled' | null>(null);
+  const focusRefs = {
+    start: useRef<HTMLButtonElement>(null),
+    stop: useRef<HTMLButtonElement>(null),
+    send: useRef<HTMLButtonElement>(null),
+    cancel: useRef<HTMLButtonElement>(null),
+    status: useRef<HTMLDivElement>(null),
+    resend: useRef<HTMLButtonElement>(null),
+    rerecord: useRef<HTMLButtonElement>(null),
+  } satisfies Record<Exclude<FocusTarget, null>, unknown>;
 
   const supported = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia && typeof MediaRecorder !== 'undefined';
 
   useEffect(() => {
     onBusyChange?.(phase === 'recording' || phase === 'uploading' || phase === 'transcribing' || phase === 'requesting');
   }, [phase, onBusyChange]);
+
+  // Focus follows the recorder: the button just pressed disappears, so move to the next control
+  // instead of leaving keyboard and screen-reader users on <body>.
+  const target = focusTarget(state);
+  useEffect(() => {
+    if (target) focusRefs[target].current?.focus();
+    // focusRefs holds stable refs; only a change of target should move focus.
+  }, [target, failure]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // The object URL lives as long as its take.
+  useEffect(() => {
+    const url = take?.url;
+    return () => {
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [take]);
+
+  // Live progress from the server is a sign of life: it pushes the give-up deadline back.
+  useEffect(() => {
+    if (typeof transcribeProgress === 'number') stallRef.current?.poke();
+  }, [transcribeProgress]);
 
   const releaseInputs = useCallback(() => {
     cancelAnimationFrame(rafRef.current);
@@ -75,26 +115,17 @@ export function VoiceRecorder({
     setLevel(0);
   }, []);
 
-  const discard = useCallback(() => {
-    setBlob(null);
-    setBlobUrl((prev) => {
-      if (prev) URL.revokeObjectURL(prev);
-      return null;
-    });
-    setElapsed(0);
-    setProgress(0);
-  }, []);
-
   // A new question means a fresh recorder.
   useEffect(() => {
-    discard();
-    setError(null);
-    setPhase('idle');
-  }, [questionId, discard]);
+    dispatch({ type: 'reset' });
+    setElapsed(0);
+    setProgress(0);
+  }, [questionId]);
 
   useEffect(
     () => () => {
       if (recorderRef.current && recorderRef.current.state !== 'inactive') recorderRef.current.stop();
+      stallRef.current?.stop();
       uploadRef.current?.abort();
       releaseInputs();
     },
@@ -102,24 +133,21 @@ export function VoiceRecorder({
   );
 
   async function start() {
-    setError(null);
-    discard();
-    setPhase('requesting');
+    dispatch({ type: 'request' });
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
     } catch (err) {
-      setPhase('idle');
       const name = err instanceof DOMException ? err.name : '';
-      setError(
-        new Error(
+      dispatch({
+        type: 'mic-failed',
+        message:
           name === 'NotAllowedError'
             ? 'Microphone access was blocked. Allow it in your browser’s site settings, or type your answer instead.'
             : name === 'NotFoundError'
               ? 'No microphone was found. Connect one, or type your answer instead.'
               : `Could not start the microphone: ${errorMessage(err)}`,
-        ),
-      );
+      });
       return;
     }
     streamRef.current = stream;
@@ -162,15 +190,13 @@ export function VoiceRecorder({
       releaseInputs();
       const type = recorder.mimeType || mime || 'audio/webm';
       const recorded = new Blob(chunks, { type });
-      durationRef.current = (performance.now() - startedAtRef.current) / 1000;
+      const seconds = (performance.now() - startedAtRef.current) / 1000;
       if (recorded.size === 0) {
-        setPhase('idle');
-        setError(new Error('Nothing was recorded. Check your microphone and try again.'));
+        dispatch({ type: 'empty-recording' });
         return;
       }
-      setBlob(recorded);
-      setBlobUrl(URL.createObjectURL(recorded));
-      setPhase('recorded');
+      // Replaces (and so releases) the previous take only now that a new one exists.
+      dispatch({ type: 'recorded', take: { blob: recorded, url: URL.createObjectURL(recorded), seconds } });
     };
     recorder.start(250);
     startedAtRef.current = performance.now();
@@ -180,7 +206,7 @@ export function VoiceRecorder({
       setElapsed(secs);
       if (secs >= MAX_SECONDS && recorder.state === 'recording') recorder.stop();
     }, 200);
-    setPhase('recording');
+    dispatch({ type: 'recording' });
   }
 
   function stop() {
@@ -188,38 +214,51 @@ export function VoiceRecorder({
     if (rec && rec.state !== 'inactive') rec.stop();
   }
 
+  function abortUpload(reason: 'cancel' | 'stalled') {
+    abortReasonRef.current = reason;
+    uploadRef.current?.abort();
+  }
+
   async function send() {
-    if (!blob) return;
-    setError(null);
+    if (!take) return;
     setProgress(0);
-    setPhase('uploading');
+    dispatch({ type: 'send' });
+    onSendStart?.();
+    abortReasonRef.current = null;
+    // The same bytes every time: the API derives the answer's update id from them, so a resend
+    // of an answer the server did finish gets that answer back instead of recording it twice.
     const form = new FormData();
     form.append('question_id', questionId);
-    form.append('file', blob, `answer.${extensionFor(blob.type)}`);
+    form.append('file', take.blob, `answer.${extensionFor(take.blob.type)}`);
+    const stall = watchForStall(TRANSCRIBE_STALL_MS, () => abortUpload('stalled'));
+    stallRef.current = stall;
     const handle = upload<AudioAnswerResult>(`/api/sessions/${encodeURIComponent(sessionId)}/answers/audio`, form, (f) => {
       setProgress(f);
+      stall.poke();
       // Once the bytes are up, the server is transcribing and choosing the next question.
-      if (f >= 1) setPhase('transcribing');
+      if (f >= 1) dispatch({ type: 'uploaded' });
     });
     uploadRef.current = handle;
     try {
       const { data } = await handle.promise;
-      uploadRef.current = null;
-      discard();
-      setPhase('idle');
+      dispatch({ type: 'sent' });
       onSent(data);
     } catch (err) {
-      uploadRef.current = null;
       if (err instanceof DOMException && err.name === 'AbortError') {
-        setPhase('recorded');
+        if (abortReasonRef.current === 'stalled') dispatch({ type: 'failed', failure: describeSendFailure('stalled') });
+        else dispatch({ type: 'cancelled' });
         return;
       }
-      setPhase('recorded');
       if (err instanceof ApiError && err.status === 409) {
+        dispatch({ type: 'cancelled' });
         onConflict(err);
         return;
       }
-      setError(err);
+      dispatch({ type: 'failed', failure: describeSendFailure(err) });
+    } finally {
+      stall.stop();
+      if (stallRef.current === stall) stallRef.current = null;
+      if (uploadRef.current === handle) uploadRef.current = null;
     }
   }
 
@@ -231,31 +270,30 @@ export function VoiceRecorder({
     );
   }
 
-  const uploadErrorTitle =
-    error instanceof ApiError
-      ? error.status === 413
-        ? 'Recording too large'
-        : error.status === 415
-          ? 'Audio format not supported'
-          : error.status === 422
-            ? 'The recording could not be used'
-            : 'Could not send your answer'
-      : undefined;
+  const reviewing = phase === 'recorded' || phase === 'uploading' || phase === 'transcribing' || phase === 'failed';
+  const showStart = phase === 'idle' || (phase === 'requesting' && !take);
 
   return (
     <div className="voice" data-testid="voice-recorder">
-      {error !== null && (
-        <Alert kind="error" title={uploadErrorTitle} onDismiss={() => setError(null)}>
-          {errorMessage(error)}
-          {error instanceof ApiError && error.status === 413 && ' Try a shorter answer, or split it up.'}
+      {notice && (
+        <Alert kind="error" onDismiss={() => dispatch({ type: 'dismiss' })}>
+          {notice}
         </Alert>
+      )}
+      {failure && (
+        <div data-testid="voice-send-failed">
+          <Alert kind="error" title={failure.title}>
+            {failure.message}
+          </Alert>
+        </div>
       )}
 
       <div className={`voice-stage voice-${phase}`}>
-        {(phase === 'idle' || phase === 'requesting') && (
+        {showStart && (
           <div className="voice-idle">
             <button
               type="button"
+              ref={focusRefs.start}
               className="record-btn"
               onClick={start}
               disabled={disabled || phase === 'requesting'}
@@ -268,6 +306,12 @@ export function VoiceRecorder({
               <p className="muted small">Speak naturally; you can listen back and re-record before sending.</p>
             </div>
           </div>
+        )}
+
+        {phase === 'requesting' && take && (
+          <p className="small" role="status">
+            Waiting for microphone permission…
+          </p>
         )}
 
         {phase === 'recording' && (
@@ -284,42 +328,60 @@ export function VoiceRecorder({
                 <span key={i} className={`level-seg ${level * 24 > i ? 'on' : ''} ${i >= 20 ? 'hot' : i >= 15 ? 'warm' : ''}`} />
               ))}
             </div>
-            <button type="button" className="btn btn-danger" onClick={stop}>
+            <button type="button" ref={focusRefs.stop} className="btn btn-danger" onClick={stop}>
               <span className="stop-square" aria-hidden="true" /> Stop
             </button>
           </div>
         )}
 
-        {(phase === 'recorded' || phase === 'uploading' || phase === 'transcribing') && blobUrl && (
+        {reviewing && take && (
           <div className="voice-review">
             <div className="voice-review-head">
               <strong>Your recording</strong>
               <span className="muted small">
-                {formatClock(durationRef.current)} · {blob ? formatBytes(blob.size) : ''}
+                {formatClock(take.seconds)} · {formatBytes(take.blob.size)}
               </span>
             </div>
-            <audio controls src={blobUrl} className="voice-audio" aria-label="Play back your recording" />
+            <audio controls src={take.url} className="voice-audio" aria-label="Play back your recording" />
             {phase === 'recorded' && (
               <div className="button-row">
                 <button type="button" className="btn btn-ghost" onClick={start} disabled={disabled}>
                   ↺ Re-record
                 </button>
-                <button type="button" className="btn btn-primary" onClick={send} disabled={disabled}>
+                <button type="button" ref={focusRefs.send} className="btn btn-primary" onClick={send} disabled={disabled}>
                   Send answer
                 </button>
+              </div>
+            )}
+            {phase === 'failed' && failure && (
+              <div className="button-row">
+                <button type="button" ref={focusRefs.rerecord} className="btn btn-ghost" onClick={start} disabled={disabled}>
+                  ↺ Record again
+                </button>
+                {failure.canResend && (
+                  <button type="button" ref={focusRefs.resend} className="btn btn-primary" onClick={send} disabled={disabled}>
+                    Try sending again
+                  </button>
+                )}
               </div>
             )}
             {phase === 'uploading' && (
               <div className="voice-progress">
                 <span className="small">Uploading…</span>
                 <ProgressBar value={progress} label="Upload progress" showValue />
-                <button type="button" className="btn btn-ghost btn-sm" onClick={() => uploadRef.current?.abort()}>
+                <button type="button" ref={focusRefs.cancel} className="btn btn-ghost btn-sm" onClick={() => abortUpload('cancel')}>
                   Cancel
                 </button>
               </div>
             )}
             {phase === 'transcribing' && (
-              <div className="voice-progress voice-transcribing" data-testid="transcribing">
+              <div
+                className="voice-progress voice-transcribing"
+                data-testid="transcribing"
+                ref={focusRefs.status}
+                tabIndex={-1}
+                role="status"
+              >
                 <Spinner size="sm" label="Transcribing…" />
                 <span>Transcribing… then choosing your next question</span>
                 {typeof transcribeProgress === 'number' && transcribeProgress > 0 && (

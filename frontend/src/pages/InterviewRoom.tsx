@@ -219,6 +219,14 @@ export function InterviewRoom() {
     }
   }
 
+  function onVoiceSendStart() {
+    // A resend starts from nothing: progress left over from the failed try would be a lie.
+    setTranscribeProgress(null);
+    setActionError(null);
+    setNotice(null);
+    setLastTranscript(null);
+  }
+
   function onVoiceSent(result: AudioAnswerResult) {
     const text = result.transcript?.text?.trim();
     setLastTranscript(text ? text : '(No speech was recognised in that recording.)');
@@ -409,6 +417,7 @@ export function InterviewRoom() {
                 onSent={onVoiceSent}
                 onConflict={(err) => void handleConflict(err)}
                 onBusyChange={setVoiceBusy}
+                onSendStart={onVoiceSendStart}
                 transcribeProgress={transcribeProgress}
               />
               <div className="answer-foot">
