@@ -24,9 +24,8 @@ class Word(BaseModel):
     start: float
     end: float
     probability: float | None = None
-    # Kept rather than dropped when the engine doubts it (noise-like segment, near-zero
-    # probability): losing real speech is worse than showing a doubtful word. Such words alone do
-    # not make a recording count as speech.
+    # The engine doubts it: near-zero probability, or part of a noise-like segment. Marked, never
+    # silently dropped.
     low_confidence: bool = False
 
     @field_validator("start", "end", "probability", mode="before")
@@ -50,6 +49,9 @@ class Transcript(BaseModel):
     speech_s: float | None = None
     speech_covered_s: float | None = None
     redecoded_s: float = 0.0
+    # Words of noise-like segments left out of `text` and `words` (over no speech, or speech that
+    # confident words already cover): kept here so nothing the engine heard is lost silently.
+    doubtful_words: list[Word] = []
 
 
 class SpeechEngine(Protocol):

@@ -123,6 +123,8 @@ class _Piece:
     text: str
     words: list[Word]
     seek_s: float | None
+    # The segment looks like noise Whisper turned into a stock phrase (see _looks_hallucinated).
+    doubtful: bool = False
 
 
 def _spans(pieces: Iterable[_Piece], *, confident_only: bool) -> list[Interval]:
@@ -274,12 +276,10 @@ class FasterWhisperEngine:
         duration: float,
         language: str | None,
     ) -> Transcript:
-        words = [w for p in pieces for w in p.words]
-        confident = any(not w.low_confidence for w in words)
-        # Low-confidence words stay in `words` (marked) either way; they go into the text only
-        # when there is real speech in the recording, so noise alone still reads as "no speech".
-        text = " ".join(t for t in (p.text for p in pieces) if t) if confident else ""
         heard = coverage.merge(speech)
+        answer, aside = _doubtful_set_aside(pieces, heard)
+        words = [w for p in answer for w in p.words]
+        text = " ".join(t for t in (p.text for p in answer) if t)
         speech_s = coverage.total(heard)
         covered_s = coverage.overlap(heard, coverage.word_cover((w.start, w.end) for w in words))
         if speech_s > 0 and covered_s < 0.95 * speech_s:
@@ -293,11 +293,40 @@ class FasterWhisperEngine:
             duration_s=duration,
             language=language,
             engine=self.name,
-            no_speech=not confident,
+            no_speech=not words,
+            doubtful_words=[w for p in aside for w in p.words],
             speech_s=round(speech_s, 2),
             speech_covered_s=round(covered_s, 2),
             redecoded_s=round(coverage.total(redecoded), 2),
         )
+
+
+# A doubtful segment goes into the answer when it is the only account of this much speech.
+_DOUBTFUL_GAIN_S = 0.5
+
+
+def _doubtful_set_aside(pieces: list[_Piece], heard: list[Interval]) -> tuple[list[_Piece], list[_Piece]]:
+    """Split pieces into the answer and the doubtful ones kept aside (returned, never dropped).
+
+    A doubtful segment over speech that confident words already cover, or over no speech at all,
+    is most likely Whisper dressing noise up as "We'll see you next time."; one that is the only
+    account of speech VAD heard is a mumbled stretch worth showing. With no confident speech at
+    all, everything is set aside and the recording counts as no speech.
+    """
+    sure = [p for p in pieces if not p.doubtful]
+    if not sure:
+        return [], list(pieces)
+    cover = coverage.word_cover(_spans(sure, confident_only=False))
+    base = coverage.overlap(heard, cover)
+    answer, aside = [], []
+    for piece in pieces:
+        if piece.doubtful:
+            own = coverage.word_cover(_spans([piece], confident_only=False))
+            if coverage.overlap(heard, coverage.merge([*cover, *own])) - base < _DOUBTFUL_GAIN_S:
+                aside.append(piece)
+                continue
+        answer.append(piece)
+    return answer, aside
 
 
 def _piece(segment: Segment, seek_s: float | None) -> _Piece | None:
@@ -312,9 +341,14 @@ def _piece(segment: Segment, seek_s: float | None) -> _Piece | None:
     if not words:
         return None
     if doubtful:
-        log.debug("low-confidence segment kept and marked", extra={"text": segment.text})
+        log.debug("doubtful segment kept and marked", extra={"text": segment.text})
     return _Piece(
-        start=float(segment.start), end=float(segment.end), text=segment.text.strip(), words=words, seek_s=seek_s
+        start=float(segment.start),
+        end=float(segment.end),
+        text=segment.text.strip(),
+        words=words,
+        seek_s=seek_s,
+        doubtful=doubtful,
     )
 
 
@@ -330,7 +364,7 @@ def _part(piece: _Piece, stretches: Sequence[Interval], i: int, *, inside: bool 
     if not words:
         return None
     # Whisper's segment text cannot be cut at a word boundary; rebuild it from the words left.
-    return _Piece(words[0].start, words[-1].end, " ".join(w.text for w in words), words, piece.seek_s)
+    return _Piece(words[0].start, words[-1].end, " ".join(w.text for w in words), words, piece.seek_s, piece.doubtful)
 
 
 def _sharing_windows(deficient: list[int], stretches: Sequence[Interval], pieces: Sequence[_Piece]) -> list[int]:

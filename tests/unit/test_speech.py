@@ -29,6 +29,7 @@ from talentsync.speech import (
     sniff_audio,
 )
 from talentsync.speech.encode import encode_audio
+from talentsync.speech.whisper import _doubtful_set_aside, _Piece
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "speech"
 CLIPS = sorted(FIXTURES.glob("*.wav"))
@@ -372,15 +373,45 @@ def test_hissy_answer_first_pass_alone_loses_speech(engine: FasterWhisperEngine)
 
 
 @pytest.mark.slow
-def test_noise_words_are_kept_but_marked(engine: FasterWhisperEngine) -> None:
-    # Loud hiss passes the VAD and Whisper answers with a stock phrase at ~0 confidence: kept and
-    # marked, so nothing is silently dropped, but the recording still counts as no speech.
+def test_noise_that_vad_calls_speech_is_accounted_as_uncovered(engine: FasterWhisperEngine) -> None:
+    # Loud hiss passes the VAD; Whisper (first pass and re-decode) finds no words in it. The
+    # recording is no speech, and the accounting says so instead of claiming full coverage.
     rng = np.random.default_rng(3)
     noise = np.clip(rng.normal(0, 0.3, SAMPLE_RATE * 5), -1, 1).astype(np.float32)
     transcript = engine.transcribe(DecodedAudio(noise, 5.0, "wav", "pcm_s16le"))
-    assert transcript.no_speech and transcript.text == ""
-    assert all(w.low_confidence for w in transcript.words)
+    assert transcript.no_speech and transcript.text == "" and transcript.words == []
     assert transcript.speech_s is not None and transcript.speech_s > 0
+    assert transcript.speech_covered_s == 0
+
+
+def _piece(text: str, start: float, end: float, *, doubtful: bool, prob: float = 0.9) -> _Piece:
+    tokens = text.split()
+    step = (end - start) / len(tokens)
+    words = [
+        Word(text=t, start=start + i * step, end=start + (i + 1) * step, probability=prob, low_confidence=doubtful)
+        for i, t in enumerate(tokens)
+    ]
+    return _Piece(start, end, text, words, seek_s=0.0, doubtful=doubtful)
+
+
+def test_doubtful_segment_over_covered_speech_is_set_aside_not_dropped() -> None:
+    # "We'll see you next time." after the answer, over silence: out of the answer, kept aside.
+    answer = _piece("I would say that I like Python because it is readable.", 0.0, 4.5, doubtful=False)
+    tail = _piece("We'll see you next time.", 4.6, 5.3, doubtful=True, prob=0.3)
+    kept, aside = _doubtful_set_aside([answer, tail], [(0.0, 4.4)])
+    assert kept == [answer] and aside == [tail]
+
+
+def test_doubtful_segment_that_is_the_only_account_of_speech_stays_in_the_answer() -> None:
+    first = _piece("We moved the jobs to a queue.", 0.0, 2.0, doubtful=False)
+    mumbled = _piece("and then we sharded it", 5.0, 7.0, doubtful=True, prob=0.2)
+    kept, aside = _doubtful_set_aside([first, mumbled], [(0.0, 2.0), (5.0, 7.0)])
+    assert kept == [first, mumbled] and aside == []
+
+
+def test_only_doubtful_segments_is_no_speech() -> None:
+    noise = _piece("Yeah.", 0.2, 1.0, doubtful=True, prob=0.0)
+    assert _doubtful_set_aside([noise], [(0.2, 1.1)]) == ([], [noise])
 
 
 # --------------------------------------------------------------------------- speech accounting
