@@ -54,4 +54,5 @@ class TranscriptionActivities:
             delivery=delivery,
             speech_s=transcript.speech_s,
             speech_covered_s=transcript.speech_covered_s,
+            doubtful_words=[w.model_dump() for w in transcript.doubtful_words],
         )

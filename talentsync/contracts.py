@@ -188,6 +188,8 @@ class TranscribeResult(BaseModel):
     # Speech accounting: seconds VAD heard as speech vs seconds recognised words cover.
     speech_s: float | None = None
     speech_covered_s: float | None = None
+    # Noise-like words the engine left out of the text, kept with the transcript (not dropped).
+    doubtful_words: list[dict] = []
 
 
 class ScoreAnswerInput(BaseModel):
