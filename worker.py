@@ -77,6 +77,7 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                 providers.build_vector_store(settings, engine),
                 providers.build_refiner(settings),
                 events,
+                min_population=settings.percentile_min_population,
             )
         return shared[key]
 

@@ -41,7 +41,7 @@ from talentsync.events import EventPublisher
 from talentsync.llm.feedback import FollowUpRefiner
 from talentsync.scoring import AnswerScore, score_answer
 from talentsync.scoring.inputs import bank_question_for_scoring, session_question_for_scoring
-from talentsync.scoring.percentiles import answer_population, rank, session_population
+from talentsync.scoring.percentiles import MIN_POPULATION, answer_population, rank, session_population
 from talentsync.vectors.base import VectorStore
 
 log = logging.getLogger(__name__)
@@ -55,12 +55,14 @@ class MLActivities:
         store: VectorStore,
         refiner: FollowUpRefiner,
         events: EventPublisher,
+        min_population: int = MIN_POPULATION,
     ) -> None:
         self._factory = factory
         self._embedder = embedder
         self._store = store
         self._refiner = refiner
         self._events = events
+        self._min_population = min_population
 
     @activity.defn(name="find_follow_up")
     def find_follow_up(self, inp: FindFollowUpInput) -> FindFollowUpResult:
@@ -180,7 +182,8 @@ class MLActivities:
             for r in rows:
                 ranked = rank(
                     r.overall,
-                    answer_population(
+                    minimum=self._min_population,
+                    population=answer_population(
                         db,
                         key=r.percentile_key,
                         scorer_version=r.scorer_version,
@@ -201,7 +204,7 @@ class MLActivities:
             session_pct = None
             if overall is not None:
                 version = rows[0].scorer_version
-                ranked = rank(overall, session_population(db, sess, version))
+                ranked = rank(overall, session_population(db, sess, version), minimum=self._min_population)
                 session_pct = ranked.value
                 percentile_rows.append(
                     {

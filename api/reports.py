@@ -14,7 +14,9 @@ from talentsync.scoring.percentiles import MIN_POPULATION
 DIMENSIONS = ("relevance", "ideal_similarity", "coverage", "structure", "specificity", "length")
 
 
-def build_report(db: Session, sess: InterviewSession, fb: FeedbackReportRow) -> dict[str, Any]:
+def build_report(
+    db: Session, sess: InterviewSession, fb: FeedbackReportRow, min_population: int = MIN_POPULATION
+) -> dict[str, Any]:
     module = db.get(Module, sess.module_id)
     pct = {p.subject_key: p for p in db.scalars(select(Percentile).where(Percentile.session_id == sess.id))}
     answers = []
@@ -45,7 +47,7 @@ def build_report(db: Session, sess: InterviewSession, fb: FeedbackReportRow) -> 
                 "scores": scores,
                 "percentile": p.value if p else None,
                 "percentile_population": p.population if p else 0,
-                "percentile_min_population": MIN_POPULATION,
+                "percentile_min_population": min_population,
                 "delivery": resp.delivery,
                 "audio_url": f"/api/sessions/{sess.id}/responses/{resp.id}/audio" if resp.audio_key else None,
                 "feedback": feedback,
@@ -61,7 +63,7 @@ def build_report(db: Session, sess: InterviewSession, fb: FeedbackReportRow) -> 
             "score": fb.overall_score,
             "percentile": session_pct.value if session_pct else None,
             "population": session_pct.population if session_pct else 0,
-            "min_population": MIN_POPULATION,
+            "min_population": min_population,
             "dimensions": {k: round(sum(v) / len(v), 1) for k, v in dim_totals.items()},
         },
         "answers": answers,

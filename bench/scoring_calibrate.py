@@ -91,7 +91,12 @@ def main() -> None:
                     # The same answer judged as an answer to ``o`` (off topic), ``q`` left out.
                     off_own = fit(v, prof)
                     off_best_other = max(
-                        fit(v, own if p.slug == q.slug else fit_profile(embedder, p.text, p.paraphrases, [p.ideal_answer, *p.reference_answers]))
+                        fit(
+                            v,
+                            own
+                            if p.slug == q.slug
+                            else fit_profile(embedder, p.text, p.paraphrases, [p.ideal_answer, *p.reference_answers]),
+                        )
                         for p in qs
                         if p.slug != o.slug
                     )

@@ -35,6 +35,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "bench"))
+from point_fit import fit, training_pairs  # noqa: E402
+
 from talentsync.packs import QuestionPack, load_pack  # noqa: E402
 from talentsync.scoring import (  # noqa: E402
     AnswerScore,
@@ -43,6 +46,8 @@ from talentsync.scoring import (  # noqa: E402
     QuestionForScoring,
     score_answer,
 )
+from talentsync.scoring.coverage import PointModel  # noqa: E402
+from talentsync.scoring.scorer import score_with_features  # noqa: E402
 
 EVAL_DIR = ROOT / "bench" / "eval" / "scoring"
 RESULTS = ROOT / "bench" / "results" / "scoring_eval.json"
@@ -120,18 +125,53 @@ def load_items(modules: Iterable[str] | None = None) -> tuple[dict[str, Question
     return packs, items
 
 
-def score_all(packs: dict[str, QuestionPack], items: list[Item], embedder: Any) -> list[float]:
+_QUESTIONS: dict[tuple[str, str], QuestionForScoring] = {}
+
+
+def _question(packs: dict[str, QuestionPack], module: str, slug: str) -> QuestionForScoring:
+    key = (module, slug)
+    if key not in _QUESTIONS:
+        _QUESTIONS[key] = question_for(packs[module], slug)
+    return _QUESTIONS[key]
+
+
+def features_of(packs: dict[str, QuestionPack], it: Item, embedder: Any) -> tuple[list[str], Any]:
+    q = _question(packs, it.module, it.slug)
+    _, feats = score_with_features(q, it.text, embedder, PointModel.neutral())
+    return [k.point for k in q.key_points], feats
+
+
+def score_all(
+    packs: dict[str, QuestionPack], items: list[Item], embedder: Any, models: dict[str, PointModel] | None = None
+) -> list[float]:
+    """Score every item, with the point model fitted without its module when ``models`` is given."""
     latencies = []
-    questions: dict[tuple[str, str], QuestionForScoring] = {}
+    warmed: set[tuple[str, str]] = set()
     for it in items:
-        key = (it.module, it.slug)
-        if key not in questions:
-            questions[key] = question_for(packs[it.module], it.slug)
-            score_answer(questions[key], "warm up the reference cache", embedder)
+        q = _question(packs, it.module, it.slug)
+        if (it.module, it.slug) not in warmed:
+            score_answer(q, "warm up the reference cache", embedder)
+            warmed.add((it.module, it.slug))
         t0 = time.perf_counter()
-        it.score = score_answer(questions[key], it.text, embedder)
+        it.score = score_answer(q, it.text, embedder, (models or {}).get(it.module))
         latencies.append((time.perf_counter() - t0) * 1000)
     return latencies
+
+
+def leave_one_module_out(
+    packs: dict[str, QuestionPack], items: list[Item], embedder: Any, modules: Iterable[str]
+) -> tuple[dict[str, PointModel], dict[str, int]]:
+    """Per evaluated module, a point model fitted on the labels of every *other* module."""
+    all_packs, all_items = load_items()
+    pairs = training_pairs(all_items, lambda it: features_of(all_packs, it, embedder))
+    models: dict[str, PointModel] = {}
+    sizes: dict[str, int] = {}
+    for m in modules:
+        mask = pairs.module != m
+        if mask.sum() and pairs.covered[mask].sum():
+            models[m] = fit(pairs, mask)
+            sizes[m] = int(mask.sum())
+    return models, sizes
 
 
 def _share(score: AnswerScore) -> float:
@@ -278,19 +318,31 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--modules", default="", help="comma-separated module slugs (default: all)")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument(
+        "--in-sample", action="store_true", help="score with the shipped point model (fitted on every label)"
+    )
     args = ap.parse_args()
     from talentsync.embeddings import default_embedder
 
     embedder = default_embedder()
     modules = [m for m in args.modules.split(",") if m] or None
     packs, items = load_items(modules)
-    latencies = score_all(packs, items, embedder)
+    models: dict[str, PointModel] = {}
+    sizes: dict[str, int] = {}
+    if not args.in_sample:
+        models, sizes = leave_one_module_out(packs, items, embedder, sorted(packs))
+    latencies = score_all(packs, items, embedder, models)
     result = metrics(packs, items)
+    result["point_model"] = (
+        "shipped model (in-sample)"
+        if args.in_sample
+        else {m: f"fitted without {m} on {sizes[m]} pairs" if m in models else "shipped model" for m in sorted(packs)}
+    )
     # Same answer, same score: re-score a sample and compare exactly.
     sample = items[:: max(1, len(items) // 40)]
-    packs_q = {(it.module, it.slug): question_for(packs[it.module], it.slug) for it in sample}
     same = all(
-        score_answer(packs_q[(it.module, it.slug)], it.text, embedder).model_dump() == it.score.model_dump()  # type: ignore[union-attr]
+        score_answer(question_for(packs[it.module], it.slug), it.text, embedder, models.get(it.module)).model_dump()
+        == it.score.model_dump()  # type: ignore[union-attr]
         for it in sample
     )
     lat = sorted(latencies)

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = 0
     upload_rate_limit: str = "20/minute;100/hour"  # per user, resumes and recordings alike
     answer_rate_limit: str = "30/minute"  # per user: text, audio and skips
+    # Percentiles are shown only once this many other candidates' answers are comparable.
+    percentile_min_population: int = Field(default=5, ge=1)
     session_start_rate_limit: str = "10/minute;60/hour"  # per user
     max_active_sessions_per_user: int = 3
     max_websockets_per_user: int = 5

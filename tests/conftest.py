@@ -41,6 +41,7 @@ class Stack:
             "data_dir": self.data_dir,
             "login_rate_limit": "1000/minute",
             "upload_rate_limit": "1000/minute",
+            "percentile_min_population": 1,
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
@@ -54,6 +55,8 @@ class Stack:
             "DATA_DIR": str(self.data_dir),
             "ENVIRONMENT": "test",
             "LOGIN_RATE_LIMIT": "1000/minute",
+            # Integration tests rank against a handful of earlier sessions, not a real population.
+            "PERCENTILE_MIN_POPULATION": "1",
             "UPLOAD_RATE_LIMIT": "1000/minute",
             **extra,
         }

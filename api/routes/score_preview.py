@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
 from api.deps import QuestionWriter, SettingsDep, TemporalDep
+from api.validation import PathId, SafeText
 from talentsync.contracts import QUEUE_ML, ScorePreviewInput
 from talentsync.scoring import AnswerScore
 from workflows.score_preview import ScorePreviewWorkflow
@@ -23,7 +23,7 @@ PREVIEW_TIMEOUT = timedelta(seconds=15)
 
 
 class ScorePreviewIn(BaseModel):
-    answer: str = Field(min_length=1, max_length=20_000)
+    answer: SafeText = Field(min_length=1, max_length=20_000)
 
 
 @router.post(
@@ -32,7 +32,7 @@ class ScorePreviewIn(BaseModel):
     responses={404: {"description": "No such question"}, 503: {"description": "The scoring worker did not answer"}},
 )
 async def score_preview(
-    question_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    question_id: PathId,
     body: ScorePreviewIn,
     _: QuestionWriter,
     temporal: TemporalDep,
@@ -46,7 +46,6 @@ async def score_preview(
             id=f"score-preview-{uuid.uuid4()}",
             task_queue=settings.task_queue(QUEUE_ML),
             execution_timeout=PREVIEW_TIMEOUT,
-            result_type=AnswerScore,
         )
     except WorkflowFailureError as err:
         cause: BaseException | None = err.cause

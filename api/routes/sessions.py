@@ -286,7 +286,7 @@ async def end(session_id: str, db: SessionDep, user: CurrentUser, temporal: Temp
 
 
 @router.get("/sessions/{session_id}/report")
-async def report(session_id: str, db: SessionDep, user: CurrentUser) -> JSONResponse:
+async def report(session_id: str, db: SessionDep, user: CurrentUser, settings: SettingsDep) -> JSONResponse:
     sess = await owned_session(db, user, session_id)
     fb = await db.get(FeedbackReportRow, sess.id)
     if fb is None:
@@ -307,7 +307,7 @@ async def report(session_id: str, db: SessionDep, user: CurrentUser) -> JSONResp
         return JSONResponse({"status": sess.status, "detail": detail}, status_code=202)
     # build_report is plain SQLAlchemy shared with the worker; run_sync drives it over the asyncio
     # connection (greenlet), so its queries await instead of blocking.
-    body = await db.run_sync(lambda sync_db: build_report(sync_db, sess, fb))
+    body = await db.run_sync(lambda sync_db: build_report(sync_db, sess, fb, settings.percentile_min_population))
     return JSONResponse(body)
 
 

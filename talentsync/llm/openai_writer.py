@@ -68,7 +68,6 @@ def _answers_payload(inp: FeedbackInput) -> dict[str, Any]:
                 "partly_covered_key_points": [kp.point for kp in a.score.key_points if kp.status == "partly"],
                 "missed_key_points": [kp.point for kp in a.score.key_points if kp.status == "missed"],
                 "flags": a.score.flags,
-                "flags": a.score.flags,
                 "delivery": a.delivery,
             }
         )

@@ -8,24 +8,21 @@ counts as *partly*, and the candidate is told "missed" only when nothing in the 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from talentsync.scoring.form import Part, join, ramp
+from talentsync.scoring.form import Part, join
 from talentsync.scoring.models import KeyPointResult, ListeningPointSpec, PointStatus
 from talentsync.scoring.references import PointRefs
+from talentsync.scoring.text import content_stems, specific_items, words
 
-# Calibrated with all-MiniLM-L6-v2 on the packs' example sentences (bench/scoring_calibrate.py):
-# an example of the point against the point's other examples vs. against other points' examples.
-POINT_COVERED = 0.50
-POINT_PARTLY = 0.38
 # The description and the short label are written in the abstract ("Owns the mistake"), so an
 # answer sentence that plainly does it sits lower against them than against a concrete example.
 ABSTRACT_DISCOUNT = 0.08
-ECHO_PENALTY = 1.0
 
 # A claim the speaker denies or dismisses. Only these *stances* reject evidence outright; a plain
 # negation ("we didn't lose a single order") may still be evidence and is only held to "partly".
@@ -60,22 +57,144 @@ def stance(sentence: str) -> Stance:
     )
 
 
-def point_similarities(refs: Sequence[PointRefs], unit_vecs: np.ndarray, question_sim: np.ndarray) -> np.ndarray:
-    """(points, units) evidence similarity, minus how much a sentence merely restates the question."""
-    sims = np.full((len(refs), len(unit_vecs)), -1.0)
-    for i, r in enumerate(refs):
-        abstract = unit_vecs @ r.label
-        if r.description is not None:
-            abstract = np.maximum(abstract, unit_vecs @ r.description)
-        best = abstract - ABSTRACT_DISCOUNT
-        if len(r.examples):
-            best = np.maximum(best, (unit_vecs @ r.examples.T).max(axis=1))
-        sims[i] = best
-    # MiniLM rates any sentence about the topic as close to every point of that topic; a sentence
-    # closer to the question than to the point mostly restates the question, so the excess counts
-    # against it.
-    echo = np.maximum(0.0, question_sim[None, :] - sims)
-    return sims - ECHO_PENALTY * echo
+FEATURES: tuple[str, ...] = (
+    "example_best",  # best answer sentence (or pair) against the point's example sentences
+    "example_top2",  # mean of the two best sentences: a point made once vs. a topic mentioned often
+    "description_best",  # against what the interviewer listens for, in the abstract
+    "label_best",
+    "contrast",  # how much this point stands out from the question's other points
+    "lexical",  # shared content words with one example (stemmed), the best sentence
+    "echo",  # how close that sentence is to the question itself
+    "answer_fit",  # the whole answer: fits this question (relevance)
+    "answer_margin",  # the whole answer: fit here minus the best neighbour question
+    "answer_ideal",  # the whole answer: closeness to the nearest strong answer
+    "answer_length",  # log of evidence words, 1.0 at 300
+    "unit_keyword_share",  # share of the best sentence's words that are the question's expected terms
+    "unit_specifics",  # concrete items in the best sentence besides expected terms: figures, tools, names
+    "answer_keyword_density",  # expected terms per word over the whole answer
+    "answer_term_density",  # expected terms, tools and names per word: buzzword prose packs them tight
+    "answer_vague_density",  # claim-free verbs ("ensures", "leverages", "work together") per 100 words
+)
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """Whole-answer facts that tell a point in a focused answer from the same words in a ramble."""
+
+    fit: float
+    margin: float
+    ideal: float
+    evidence_words: int
+    keyword_density: float = 0.0
+    term_density: float = 0.0
+    vague_density: float = 0.0
+    keywords: tuple[str, ...] = ()
+
+
+def term_density(units: Sequence[str], keywords: Sequence[str]) -> float:
+    """Expected terms, named tools and proper nouns per word."""
+    total = terms = 0
+    for u in units:
+        items = specific_items(u, keywords)
+        total += len(words(u))
+        terms += len(items["keywords"]) + len(items["tech"]) + len(items["names"])
+    return terms / max(1, total)
+
+
+def _sims(ref: PointRefs, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    label = vecs @ ref.label
+    desc = vecs @ ref.description if ref.description is not None else label - ABSTRACT_DISCOUNT
+    # A point without examples (resume questions, older rows) is its own example: such points are
+    # written as content statements ("Explains how the cache was invalidated").
+    ex = (vecs @ ref.examples.T).max(axis=1) if len(ref.examples) else np.maximum(label, desc)
+    return ex, desc, label
+
+
+def point_features(
+    points: Sequence[ListeningPointSpec],
+    refs: Sequence[PointRefs],
+    units: list[str],
+    vecs: np.ndarray,
+    question_sim: np.ndarray,
+    ok: np.ndarray,
+    ctx: AnswerContext,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(points x FEATURES) matrix and, per point, the index of its best evidence unit."""
+    n = len(points)
+    feats = np.zeros((n, len(FEATURES)))
+    best_unit = np.full(n, -1)
+    if not ok.any():
+        return feats, best_unit
+    ex_all = []
+    for ref in refs:
+        ex, desc, label = _sims(ref, vecs)
+        ex = np.where(ok, ex, -1.0)
+        ex_all.append((ex, np.where(ok, desc, -1.0), np.where(ok, label, -1.0)))
+    unit_stems = [content_stems(u) for u in units]
+    for i, (spec, (ex, desc, label)) in enumerate(zip(points, ex_all, strict=True)):
+        j = int(np.argmax(ex))
+        best_unit[i] = j
+        top2 = np.sort(ex)[-2:]
+        others = [float(o[0].max()) for k, o in enumerate(ex_all) if k != i]
+        example_stems = [content_stems(e) for e in spec.examples] or [content_stems(spec.listen_for or spec.point)]
+        lexical = max(
+            (len(unit_stems[u] & es) / len(es) for u in range(len(units)) if ok[u] for es in example_stems if es),
+            default=0.0,
+        )
+        unit_words = max(1, len(words(units[j])))
+        items = specific_items(units[j], ctx.keywords)
+        keyword_words = sum(len(k.split()) for k in items["keywords"])
+        concrete = len(items["numbers"]) + len(items["tech"] - set(ctx.keywords)) + len(items["names"])
+        feats[i] = (
+            float(ex[j]),
+            float(top2.mean()) if len(top2) == 2 else float(ex[j]),
+            float(desc.max()),
+            float(label.max()),
+            float(ex[j]) - (float(np.mean(others)) if others else 0.0),
+            lexical,
+            float(question_sim[j]),
+            ctx.fit,
+            ctx.margin,
+            ctx.ideal,
+            math.log1p(ctx.evidence_words) / math.log1p(300),
+            min(1.0, keyword_words / unit_words),
+            math.log1p(concrete),
+            ctx.keyword_density,
+            ctx.term_density,
+            min(10.0, ctx.vague_density),
+        )
+    return feats, best_unit
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class PointModel:
+    """Two logistic heads over FEATURES: P(shown clearly) and P(at least touched on)."""
+
+    covered: tuple[float, ...]  # bias first, then one weight per feature
+    shown: tuple[float, ...]
+    mean: tuple[float, ...]  # feature standardisation fitted with the weights
+    scale: tuple[float, ...]
+
+    @classmethod
+    def neutral(cls) -> PointModel:
+        """Every point 'partly': for computing features before a model exists (bench/scoring_fit.py)."""
+        zeros = (0.0,) * (len(FEATURES) + 1)
+        return cls(covered=zeros, shown=zeros, mean=(0.0,) * len(FEATURES), scale=(1.0,) * len(FEATURES))
+
+    def predict(self, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = (feats - np.asarray(self.mean)) / np.asarray(self.scale)
+        x = np.hstack([np.ones((len(z), 1)), z])
+        return _sigmoid(x @ np.asarray(self.covered)), _sigmoid(x @ np.asarray(self.shown))
+
+
+# Decision thresholds on the model's probabilities: "covered" needs a confident yes, "missed" a
+# confident no, and everything between is "partly" (the candidate is not told they missed it).
+P_COVERED = 0.5
+P_MISSED = 0.3
 
 
 def coverage(
@@ -85,55 +204,46 @@ def coverage(
     unit_vecs: np.ndarray,
     question_sim: np.ndarray,
     evidence_ok: np.ndarray,
-) -> tuple[Part, list[KeyPointResult]]:
-    """Score 0-100 (covered 1, partly 0.5) and one result per point with its evidence."""
+    ctx: AnswerContext,
+    model: PointModel,
+) -> tuple[Part, list[KeyPointResult], np.ndarray]:
+    """Score 0-100 (covered 1, partly 0.5), one result per point, and the feature matrix."""
     if not points:
-        return Part(0.0, "No listening points are defined for this question, so this is not weighted."), []
+        empty = np.zeros((0, len(FEATURES)))
+        return Part(0.0, "No listening points are defined for this question, so this is not weighted."), [], empty
     # A point is often made across two sentences ("I asked her to walk me through it. She had
     # seen the recordings..."): adjacent pairs are candidates too, as the mean of their vectors.
     units, unit_vecs, question_sim, evidence_ok = _with_pairs(units, unit_vecs, question_sim, evidence_ok)
-    sims = point_similarities(refs, unit_vecs, question_sim)
-    sims[:, ~evidence_ok] = -1.0
-    stances = [stance(u) for u in units]
+    feats, best = point_features(points, refs, units, unit_vecs, question_sim, evidence_ok, ctx)
+    p_covered, p_shown = model.predict(feats)
     results: list[KeyPointResult] = []
     credit = 0.0
-    for i, (spec, ref) in enumerate(zip(points, refs, strict=True)):
-        order = np.argsort(-sims[i], kind="stable")
+    for i, spec in enumerate(points):
+        j = int(best[i])
         status: PointStatus = "missed"
-        best_sim, evidence, note = float(max(0.0, sims[i, order[0]])) if len(order) else 0.0, None, None
-        for j in order[:3]:
-            sim = float(sims[i, j])
-            if sim < POINT_PARTLY:
-                break
-            st = stances[j]
+        note: str | None = None
+        if j >= 0 and p_shown[i] >= P_MISSED:
+            status = "covered" if p_covered[i] >= P_COVERED else "partly"
+            st = stance(units[j])
             if st.dismissive:
-                note = note or "negated"
-                continue  # the sentence denies the very thing: look at the next candidate
-            status = "covered" if sim >= POINT_COVERED else "partly"
-            if status == "covered" and st.negated and not ref.negated_examples:
+                status, note = "missed", "negated"  # the sentence denies the very thing
+            elif status == "covered" and st.negated and not refs[i].negated_examples:
                 status, note = "partly", "negated"
             elif status == "covered" and st.hedged:
                 status, note = "partly", "hedged"
-            else:
-                note = None
-            best_sim, evidence = sim, units[j]
-            break
-        if status == "covered":
-            credit += 1.0
-        elif status == "partly":
-            credit += 0.5 * (0.5 + 0.5 * ramp(best_sim, POINT_PARTLY, POINT_COVERED))
+        credit += 1.0 if status == "covered" else 0.5 if status == "partly" else 0.0
         results.append(
             KeyPointResult(
                 point=spec.point,
                 listen_for=spec.listen_for,
                 covered=status == "covered",
                 status=status,
-                similarity=round(min(1.0, best_sim), 3),
-                evidence=evidence,
+                similarity=round(float(p_covered[i]), 3),
+                evidence=units[j] if status != "missed" or note else None,
                 note=note,
             )
         )
-    return Part(100.0 * credit / len(points), _explain(results)), results
+    return Part(100.0 * credit / len(points), _explain(results)), results, feats
 
 
 PAIR_MAX_WORDS = 60

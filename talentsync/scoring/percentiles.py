@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from talentsync.db.models import InterviewSession, Response, Role, Score, User, user_roles
@@ -53,7 +53,7 @@ def answer_population(
     db: Session, *, key: str, scorer_version: str, user_id: uuid.UUID, before: datetime
 ) -> list[float]:
     """Earlier scores of other real candidates for the same question key and scorer version."""
-    stmt: Select[tuple[float]] = (
+    stmt = (
         select(Score.overall)
         .join(Response, Response.id == Score.response_id)
         .join(InterviewSession, InterviewSession.id == Response.session_id)

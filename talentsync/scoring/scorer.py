@@ -31,7 +31,7 @@ import numpy as np
 
 from talentsync.embeddings import Embedder
 from talentsync.scoring import form
-from talentsync.scoring.coverage import coverage
+from talentsync.scoring.coverage import FEATURES, AnswerContext, PointModel, coverage, term_density
 from talentsync.scoring.form import Gate, Part, ramp
 from talentsync.scoring.models import (
     DIMENSIONS,
@@ -40,6 +40,7 @@ from talentsync.scoring.models import (
     KeyPointResult,
     QuestionForScoring,
 )
+from talentsync.scoring.point_model import POINT_MODEL
 from talentsync.scoring.references import (
     CACHE,
     FitProfile,
@@ -49,7 +50,7 @@ from talentsync.scoring.references import (
     fit_profile,
     point_refs,
 )
-from talentsync.scoring.text import content_stems, split_sentences, words
+from talentsync.scoring.text import content_stems, split_sentences, vague_density, words
 
 SCORER_VERSION = "listen-v2"
 
@@ -65,10 +66,15 @@ IDEAL_FLOOR, IDEAL_FULL = 0.30, 0.75
 RECITE_COS = 0.80
 RECITE_OVERLAP = 0.75
 # A sentence this close to the question (and closer to it than to any evidence) restates it.
-ECHO_COS = 0.62
+ECHO_COS = 0.55
+ECHO_MARGIN = 0.05
 # Form counts in full once coverage (or, without points, closeness to a strong answer) reaches this.
 CONTENT_GATE_LO, CONTENT_GATE_HI = 10.0, 55.0
 GATE_FULL_RELEVANCE = 50.0
+OFF_TOPIC_BELOW = 25.0
+RAMBLING_PENALTY = 0.5
+# Claim-free verbs ("ensures", "leverages", "work together") per 100 words marking buzzword prose.
+BUZZWORD_DENSITY = 1.5
 REPETITION_MIN_DISTINCT = 0.6
 MIN_JUDGEABLE_WORDS = 20
 MIN_JUDGEABLE_WORDS_FOLLOW_UP = 12
@@ -184,19 +190,27 @@ def _classify(
     for r in refs:
         if len(r.examples):
             evidence_sim = np.maximum(evidence_sim, (vecs @ r.examples.T).max(axis=1))
-    echo = (q_sim >= ECHO_COS) & (q_sim > evidence_sim)
+    echo = (q_sim >= ECHO_COS) & (q_sim >= evidence_sim - ECHO_MARGIN)
     w = np.array([max(1, len(words(u))) for u in texts], dtype=np.float64)
     return _Units(texts, vecs, w, prose, recited, echo)
 
 
+@dataclass(frozen=True)
+class _Relevance:
+    part: Part
+    fit: float
+    margin: float
+    seems: str | None
+
+
 def _relevance(
     answer_vec: np.ndarray, own: FitProfile, neighbours: list[tuple[str, FitProfile]], has_refs: bool
-) -> tuple[Part, str | None]:
+) -> _Relevance:
     own_fit = fit(answer_vec, own)
     lo, hi = (RELEVANCE_FLOOR, RELEVANCE_FULL) if has_refs else (RELEVANCE_FLOOR_NO_REF, RELEVANCE_FULL_NO_REF)
     absolute = ramp(own_fit, lo, hi)
     seems: str | None = None
-    contrast = 1.0
+    contrast, margin = 1.0, 0.0
     if neighbours:
         fits = [(fit(answer_vec, p), text) for text, p in neighbours]
         best_other, other_text = max(fits, key=lambda f: f[0])
@@ -215,14 +229,14 @@ def _relevance(
         why = "Much of the answer is about something other than this question"
     else:
         why = "The answer does not address the question that was asked"
-    return Part(score, f"{why} (fit {own_fit:.2f})."), seems
+    return _Relevance(Part(score, f"{why} (fit {own_fit:.2f})."), own_fit, margin, seems)
 
 
-def _ideal(answer_vec: np.ndarray | None, own: FitProfile) -> Part:
+def _ideal(answer_vec: np.ndarray | None, own: FitProfile) -> tuple[Part, float]:
     if not len(own.answers):
-        return Part(0.0, "No strong reference answer exists for this question, so this is not weighted.")
+        return Part(0.0, "No strong reference answer exists for this question, so this is not weighted."), 0.0
     if answer_vec is None:
-        return Part(0.0, "Nothing in the answer can be compared with a strong answer.")
+        return Part(0.0, "Nothing in the answer can be compared with a strong answer."), 0.0
     cos = float((own.answers @ answer_vec).max())
     score = 100.0 * ramp(cos, IDEAL_FLOOR, IDEAL_FULL)
     if score >= 70:
@@ -231,15 +245,24 @@ def _ideal(answer_vec: np.ndarray | None, own: FitProfile) -> Part:
         why = "Partly overlaps the closest strong reference answer"
     else:
         why = "Far from every strong reference answer"
-    return Part(score, f"{why} (match {cos:.2f}).")
+    return Part(score, f"{why} (match {cos:.2f})."), cos
 
 
-def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) -> AnswerScore:
+def score_answer(
+    question: QuestionForScoring, answer: str, embedder: Embedder, model: PointModel | None = None
+) -> AnswerScore:
     """Score ``answer`` to ``question``; deterministic, never raises on odd text."""
+    return score_with_features(question, answer, embedder, model)[0]
+
+
+def score_with_features(
+    question: QuestionForScoring, answer: str, embedder: Embedder, model: PointModel | None = None
+) -> tuple[AnswerScore, np.ndarray]:
+    """The score and the listening-point feature matrix behind it (for fitting the point model)."""
     text = (answer or "").strip()
     all_words = words(text)
     if not all_words:
-        return _empty_score(question)
+        return _empty_score(question), np.zeros((len(question.key_points), len(FEATURES)))
     word_count = len(all_words)
     flags: list[str] = []
     analysed, truncated = _truncate_words(text, form.MAX_ANALYSED_WORDS)
@@ -271,18 +294,35 @@ def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) 
     evidence_words = int(units.weights[evidence].sum()) if evidence.any() else 0
     answer_vec = centroid(units.vecs[evidence], units.weights[evidence]) if evidence.any() else None
     if answer_vec is not None:
-        relevance, seems = _relevance(answer_vec, own, neighbours, bool(strong))
+        rel = _relevance(answer_vec, own, neighbours, bool(strong))
     elif units.prose.any() and not units.recited.any():
-        relevance = Part(0.0, "The answer only restates the question; it does not answer it.")
-        seems = None
+        rel = _Relevance(Part(0.0, "The answer only restates the question; it does not answer it."), 0.0, 0.0, None)
     else:
-        relevance = Part(0.0, "The answer lists terms or recites what interviewers listen for instead of answering.")
-        seems = None
+        rel = _Relevance(
+            Part(0.0, "The answer lists terms or recites what interviewers listen for instead of answering."),
+            0.0,
+            0.0,
+            None,
+        )
+    relevance = rel.part
     min_words = MIN_JUDGEABLE_WORDS_FOLLOW_UP if question.kind == "follow_up" else MIN_JUDGEABLE_WORDS
     brevity = min(1.0, evidence_words / min_words)
-    ideal = _ideal(answer_vec, own)
+    ideal, ideal_cos = _ideal(answer_vec, own)
     q_sim = (units.vecs @ own.questions.T).max(axis=1)
-    cov, kp_results = coverage(question.key_points, refs, units.texts, units.vecs, q_sim, evidence)
+    keywords_lower = tuple(sorted({k.strip().lower() for k in question.keywords if k.strip()}))
+    ctx = AnswerContext(
+        fit=rel.fit,
+        margin=max(-0.3, min(0.3, rel.margin)),
+        ideal=ideal_cos,
+        evidence_words=evidence_words,
+        keyword_density=form.keyword_density(text, keyword_re),
+        term_density=term_density(units.texts, keywords_lower),
+        vague_density=vague_density(analysed),
+        keywords=keywords_lower,
+    )
+    cov, kp_results, feats = coverage(
+        question.key_points, refs, units.texts, units.vecs, q_sim, evidence, ctx, model or POINT_MODEL
+    )
     if brevity < 1.0:
         note = f"; scaled to {brevity:.0%} because {evidence_words} words is too little to judge."
         relevance = Part(relevance.score * brevity, relevance.explanation[:-1] + note)
@@ -290,18 +330,34 @@ def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) 
             ideal = Part(ideal.score * brevity, ideal.explanation[:-1] + note)
         if question.key_points:
             cov = Part(cov.score * brevity, cov.explanation[:-1] + note)
-    if relevance.score < 25.0 and brevity == 1.0:
+    if relevance.score < OFF_TOPIC_BELOW and brevity == 1.0:
         flags.append("off_topic")
 
-    gate = _form_gate(relevance.score, cov.score if question.key_points else ideal.score if strong else None)
+    content = cov.score if question.key_points else ideal.score if strong else None
+    gate = _form_gate(relevance.score, content)
+    substance = _substance_gate(content) if question.key_points else Gate(1.0)
+    if ctx.vague_density >= BUZZWORD_DENSITY:
+        flags.append("buzzwords")
+    gaming = {"echoes_question", "recites_rubric", "keyword_stuffing", "buzzwords"} & set(flags)
+    if gaming and substance.value < 0.5:
+        # Staying on topic by restating it, reciting the rubric or stringing buzzwords together is
+        # not answering: such an answer keeps only half of its relevance.
+        relevance = Part(
+            relevance.score * 0.5,
+            f"The answer circles this question's topic without answering it (fit {rel.fit:.2f}), "
+            "so it keeps half of its relevance.",
+        )
     if gate.value < 0.5 and "off_topic" not in flags:
         flags.append("no_substance")
     weights = weights_for(question, has_ideal=bool(strong), has_points=bool(question.key_points))
-    related = evidence & ((units.vecs @ np.vstack([own.questions, own.answer_sentences]).T).max(axis=1) >= 0.3)
+    topic_vecs = np.vstack([own.questions, own.answer_sentences])
+    related = evidence & ((units.vecs @ topic_vecs.T).max(axis=1) >= 0.3)
     evidence_texts = [u for u, e in zip(units.texts, evidence, strict=True) if e]
     parts = {
+        # Closeness to a strong answer is what keyword prose and padding imitate best, so with
+        # listening points defined it counts only as far as the answer shows them.
         "relevance": relevance,
-        "ideal_similarity": ideal,
+        "ideal_similarity": substance.apply(ideal),
         "coverage": cov,
         "structure": form.structure(question.category, evidence_texts or texts, gate),
         "specificity": form.specificity(units.texts, related, [k.lower() for k in question.keywords], gate, stuffing),
@@ -312,14 +368,32 @@ def score_answer(question: QuestionForScoring, answer: str, embedder: Embedder) 
         for name, part in parts.items()
     }
     overall = sum(dims[n].score * weights[n] for n in DIMENSIONS)
-    return AnswerScore(
+    if question.key_points and gate.value < 1.0:
+        # Words without substance cost: the longer a thin answer runs, the worse it gets, so a weak
+        # answer stretched with filler never beats the same answer said plainly.
+        _, lo, hi, _ = form.length_band(question.category, question.kind)
+        rambling = (1.0 - gate.value) * ramp(word_count, lo, hi)
+        if rambling > 0.25:
+            flags.append("padded")
+        overall *= 1.0 - RAMBLING_PENALTY * rambling
+    score = AnswerScore(
         overall=_r1(min(100.0, max(0.0, overall))),
         dimensions=dims,
         key_points=kp_results,
         word_count=word_count,
         scorer_version=SCORER_VERSION,
         flags=flags,
-        seems_to_answer=seems if "off_topic" in flags else None,
+        seems_to_answer=rel.seems if "off_topic" in flags else None,
+    )
+    return score, feats
+
+
+def _substance_gate(content: float | None) -> Gate:
+    if content is None:
+        return Gate(1.0)
+    return Gate(
+        ramp(content, CONTENT_GATE_LO, CONTENT_GATE_HI),
+        "because the answer shows little of what the interviewer listens for",
     )
 
 
@@ -327,10 +401,7 @@ def _form_gate(relevance: float, content: float | None) -> Gate:
     on_topic = ramp(relevance, 0.0, GATE_FULL_RELEVANCE)
     if on_topic < 1.0:
         return Gate(on_topic, "because the answer is off topic")
-    if content is None:
-        return Gate(1.0)
-    substance = ramp(content, CONTENT_GATE_LO, CONTENT_GATE_HI)
-    return Gate(substance, "because the answer shows little of what the interviewer listens for")
+    return _substance_gate(content)
 
 
 def warm(embedder: Embedder, questions: Sequence[QuestionForScoring]) -> None:

@@ -438,3 +438,21 @@ def specific_items(sentence: str, keywords_lower: Sequence[str]) -> dict[str, se
     stems = content_stems(sentence)
     keywords = {k for k in keywords_lower if k and (k in lowered or phrase_in(k, stems))}
     return {"numbers": numbers, "tech": tech, "names": names, "keywords": keywords}
+
+
+# Verbs and phrases that sound like an explanation without making a checkable claim ("X and Y work
+# together to ensure a robust, scalable ecosystem"). Buzzword prose is dense with them; people
+# explaining what actually happens rarely use more than one or two.
+VAGUE_RE = re.compile(
+    r"\b(?:leverag\w*|ensur\w*|provid\w*|enabl\w*|facilitat\w*|align\w*|coordinat\w*|interact\w*|synerg\w*|"
+    r"holistic\w*|robust\w*|seamless\w*|optimi[sz]\w*|streamlin\w*|empower\w*|utiliz\w*|harness\w*|"
+    r"work(?:s|ing)? together|in (?:tandem|harmony|concert)|best practices?|paradigm\w*|ecosystem\w*|"
+    r"end-to-end|scalab\w*|drive\w*|key (?:role|factor|part)|plays? a (?:key|crucial|vital|central) role|"
+    r"crucial|vital|essential|fundamental\w*|overall|comprehensive\w*|strategic\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def vague_density(text: str) -> float:
+    """Vague, claim-free verbs and phrases per 100 words."""
+    return 100.0 * len(VAGUE_RE.findall(text)) / max(1, len(words(text)))

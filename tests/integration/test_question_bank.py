@@ -138,3 +138,46 @@ def test_websocket_rejects_strangers(api):
         with pytest.raises(WebSocketDisconnect) as closed, api.websocket_connect(url) as ws:
             ws.receive_json()
         assert closed.value.code == 4401
+
+
+def test_score_preview_is_what_a_report_holds(api, stack):
+    """Staff try an answer: the preview runs the session scorer on the ml queue and returns its result."""
+    import time
+
+    admin = _admin(api, stack)
+    module = next(m for m in api.get("/api/modules", headers=admin).json() if m["slug"] == "backend-python")
+    qs = api.get(f"/api/modules/{module['id']}/questions", headers=admin).json()
+    q = next(q for q in qs if q["slug"] == "backend-async-blocking")
+    assert q["key_points"] and q["key_points"][0]["listen_for"] and q["reference_answers"]
+    answer = (
+        "requests.get is synchronous, so inside an async def it blocks the event loop and every other request on "
+        "that worker waits. I'd use httpx.AsyncClient created once at startup, or wrap the call in "
+        "asyncio.to_thread, and set timeouts so a slow upstream cannot pin the loop."
+    )
+    t0 = time.perf_counter()
+    r = api.post(f"/api/questions/{q['id']}/score-preview", json={"answer": answer}, headers=admin)
+    elapsed = time.perf_counter() - t0
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) >= {"overall", "dimensions", "key_points", "flags", "scorer_version"}
+    assert body["overall"] > 30 and body["scorer_version"]
+    assert all({"score", "weight", "explanation"} <= set(d) for d in body["dimensions"].values())
+    assert [k["point"] for k in body["key_points"]] == [k["point"] for k in q["key_points"]]
+    assert all({"point", "covered", "evidence", "status"} <= set(k) for k in body["key_points"])
+    assert elapsed < 30  # a hang guard; latency is measured in bench/score_preview.py
+    # Same answer, same result.
+    again = api.post(f"/api/questions/{q['id']}/score-preview", json={"answer": answer}, headers=admin).json()
+    assert again == body
+
+
+def test_score_preview_is_for_staff_and_checks_input(api, stack):
+    admin = _admin(api, stack)
+    candidate = register(api)
+    assert api.post("/api/questions/1/score-preview", json={"answer": "x"}, headers=candidate).status_code == 403
+    assert api.post("/api/questions/2147483647/score-preview", json={"answer": "x"}, headers=admin).status_code == 404
+    assert api.post("/api/questions/2147483648/score-preview", json={"answer": "x"}, headers=admin).status_code in (
+        404,
+        422,
+    )
+    assert api.post("/api/questions/1/score-preview", json={"answer": "a\x00b"}, headers=admin).status_code == 422
+    assert api.post("/api/questions/1/score-preview", json={"answer": ""}, headers=admin).status_code == 422

@@ -22,25 +22,32 @@ from talentsync.llm.feedback import (
     OfflineFollowUpRefiner,
 )
 from talentsync.llm.openai_writer import FeedbackWriterError, OpenAIFeedbackWriter, OpenAIFollowUpRefiner
-from talentsync.scoring import QuestionForScoring, score_answer
-from tests.unit.scoring_triples import TRIPLES
+from talentsync.scoring import score_answer
+from tests.unit import scoring_data
 
-BY_ID = {t["id"]: t for t in TRIPLES}
+
+# Short names for real questions and held-out answers (bench/eval/scoring).
+SOURCES = {
+    "behavioral-deadline": "behavioral-incident-ownership",
+    "technical-idempotency": "backend-idempotent-api",
+    "system-design-feed": "sysdesign-rate-limiter",
+    "product-engagement-drop": "product-management-metric-drop",
+}
 
 
 @pytest.fixture(scope="module")
 def scored() -> dict[str, AnswerForFeedback]:
-    """Real scores for a few answers, keyed '<triple id>/<strong|weak>'."""
+    """Real scores for a few answers, keyed '<name>/<strong|weak>'."""
     embedder = default_embedder()
     out = {}
-    for tid in ("behavioral-deadline", "technical-idempotency", "system-design-feed", "product-engagement-drop"):
-        t = BY_ID[tid]
-        q = QuestionForScoring(**t["question"])
+    for name, slug in SOURCES.items():
+        q = scoring_data.question(slug)
         for kind in ("strong", "weak"):
-            out[f"{tid}/{kind}"] = AnswerForFeedback(
-                question=q.text, category=q.category, answer=t[kind], score=score_answer(q, t[kind], embedder)
+            text = scoring_data.answer(f"{slug}-{kind}-1")
+            out[f"{name}/{kind}"] = AnswerForFeedback(
+                question=q.text, category=q.category, answer=text, score=score_answer(q, text, embedder)
             )
-    empty_q = QuestionForScoring(**BY_ID["ml-drift"]["question"])
+    empty_q = scoring_data.question("data-science-ml-production-monitoring")
     out["ml-drift/empty"] = AnswerForFeedback(
         question=empty_q.text, category=empty_q.category, answer="", score=score_answer(empty_q, "", embedder)
     )
@@ -78,7 +85,7 @@ def test_offline_names_missed_key_points_and_weakest_dimension(scored):
     report = OfflineFeedbackWriter().write(_session(scored, ["technical-idempotency/weak"]))
     improvements = " ".join(report.answers[0].improvements)
     missed = [kp.point for kp in item.score.key_points if not kp.covered]
-    assert missed, "the weak answer should miss key points"
+    assert missed, "the weak answer should miss listening points"
     for point in missed:
         assert point in improvements
     weakest = min((d for d in item.score.dimensions.values() if d.name != "coverage"), key=lambda d: d.score)
@@ -100,13 +107,13 @@ def test_outline_uses_star_for_behavioral_and_key_points_elsewhere(scored):
     report = OfflineFeedbackWriter().write(_session(scored, ["behavioral-deadline/weak", "system-design-feed/weak"]))
     star = report.answers[0].stronger_answer_outline
     assert star[0].startswith("Situation:") and star[1].startswith("Task:") and star[-1].startswith("Result:")
-    for point in BY_ID["behavioral-deadline"]["question"]["key_points"]:
-        assert any(point in line for line in star)
+    for kp in scored["behavioral-deadline/weak"].score.key_points:
+        assert any(kp.point in line for line in star)
     design = report.answers[1].stronger_answer_outline
     assert "requirements" in design[1].lower()
-    for point in BY_ID["system-design-feed"]["question"]["key_points"]:
-        assert any(point in line for line in design)
-    assert any("(missing from your answer)" in line for line in design)
+    for kp in scored["system-design-feed/weak"].score.key_points:
+        assert any(kp.point in line for line in design)
+    assert any("(add this)" in line for line in design)
 
 
 def test_delivery_numbers_compared_with_target_bands(scored):

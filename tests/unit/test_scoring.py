@@ -1,18 +1,25 @@
-"""Answer scorer against the real bundled all-MiniLM-L6-v2 (no mocks of the model)."""
+"""The answer scorer against the real bundled MiniLM, the real packs and the held-out answers.
+
+The evaluation set (bench/eval/scoring) was written and hand-labelled by an outside grader blind to
+the scorer; bench/scoring_eval.py measures it leave-one-module-out. Here a subset is scored with the
+shipped model and held above thresholds, so a regression fails CI.
+"""
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
 
 from talentsync.embeddings import default_embedder
 from talentsync.scoring import DIMENSIONS, SCORER_VERSION, QuestionForScoring, score_answer
-from talentsync.scoring import scorer as scorer_module
+from talentsync.scoring.references import CACHE
+from tests.unit import scoring_data
 from tests.unit.scoring_triples import TRIPLES
 
-BY_ID = {t["id"]: t for t in TRIPLES}
+import scoring_eval  # noqa: E402  (on sys.path via scoring_data)
+
+SUBSET = ["behavioral", "backend-python", "product-management", "system-design"]
 
 
 @pytest.fixture(scope="module")
@@ -20,211 +27,121 @@ def embedder():
     return default_embedder()
 
 
-def _q(triple_id: str) -> QuestionForScoring:
-    return QuestionForScoring(**BY_ID[triple_id]["question"])
+@pytest.fixture(scope="module")
+def evaluated(embedder):
+    packs, items = scoring_eval.load_items(SUBSET)
+    scoring_eval.score_all(packs, items, embedder)
+    return scoring_eval.metrics(packs, items)
 
 
-def test_triples_cover_every_category_and_are_not_copies():
-    categories = {t["question"]["category"] for t in TRIPLES}
-    assert {"behavioral", "technical", "system_design", "product", "ml"} <= categories
-    assert len(TRIPLES) >= 10
-    for t in TRIPLES:
-        ideal_words = re.findall(r"\w+", t["question"]["ideal_answer"].lower())
-        strong = " ".join(re.findall(r"\w+", t["strong"].lower()))
-        shingles = {" ".join(ideal_words[i : i + 6]) for i in range(len(ideal_words) - 5)}
-        copied = [s for s in shingles if s in strong]
-        assert not copied, f"{t['id']} strong answer copies the model answer: {copied[:2]}"
+def test_eval_subset_ordering_and_off_topic(evaluated):
+    # Measured in-sample on this subset: ordering 0.98, off-topic recall 0.97 with 4-5 % false flags.
+    assert evaluated["ordering"]["accuracy"] >= 0.95, evaluated["misordered"]
+    assert evaluated["off_topic"]["recall"] >= 0.9
+    assert evaluated["off_topic"]["false_flag_rate"] <= 0.08
 
 
-@pytest.mark.parametrize("triple", TRIPLES, ids=[t["id"] for t in TRIPLES])
-def test_strong_answer_outscores_weak(embedder, triple):
+def test_eval_subset_listening_points(evaluated):
+    kp = evaluated["key_points"]
+    assert kp["precision"] >= 0.75 and kp["recall"] >= 0.55, kp
+    share = evaluated["credit_share"]
+    assert share["strong"] >= 0.7 and share["off_topic"] <= 0.15, share
+
+
+def test_eval_subset_gaming_is_rare_and_reciting_never_pays(evaluated):
+    gaming = evaluated["gaming"]
+    # Not yet at the 5 % aim (see bench/results/scoring_eval.json); this guards against regressions.
+    assert gaming["rate"] <= 0.25, gaming
+    assert gaming["by_kind"]["pasted_points"].startswith("0/"), gaming
+
+
+def test_same_answer_same_score_warm_or_cold(embedder):
+    q = scoring_data.question("backend-idempotent-api")
+    text = scoring_data.answer("backend-idempotent-api-strong-1")
+    first = score_answer(q, text, embedder)
+    CACHE._by_embedder.clear()  # cold reference cache: must compute the very same vectors
+    second = score_answer(q, text, embedder)
+    assert first.model_dump() == second.model_dump()
+    assert first.scorer_version == SCORER_VERSION
+
+
+def test_negated_evidence_is_not_credited(embedder):
+    q = scoring_data.question("backend-async-blocking")
+    positive = (
+        "Calling requests.get inside an async def blocks the whole event loop, so every other request on that "
+        "worker waits until the call returns. I would switch to httpx.AsyncClient and await it."
+    )
+    negated = (
+        "I don't think calling requests.get inside an async def really blocks the event loop or matters for "
+        "other requests; honestly I don't bother switching to an async client, it looks fine to me."
+    )
+    pos = score_answer(q, positive, embedder)
+    neg = score_answer(q, negated, embedder)
+    assert sum(k.status == "covered" for k in neg.key_points) < sum(k.status == "covered" for k in pos.key_points)
+    assert neg.overall < pos.overall
+    assert any(k.note == "negated" for k in neg.key_points if k.evidence)
+
+
+def test_off_topic_answer_names_the_question_it_answers(embedder):
+    q = scoring_data.question("sysdesign-rate-limiter")
+    other = scoring_data.answer("sysdesign-ticket-booking-strong-1")
+    s = score_answer(q, other, embedder)
+    assert "off_topic" in s.flags
+    assert s.seems_to_answer and "ticket" in s.seems_to_answer.lower()
+    assert "fits another question better" in s.dimensions["relevance"].explanation
+
+
+def test_reciting_listening_points_earns_nothing(embedder):
+    q = scoring_data.question("behavioral-incident-ownership")
+    pasted = "\n".join(f"- {k.point}" for k in q.key_points)
+    s = score_answer(q, pasted, embedder)
+    assert s.overall < 5 and "recites_rubric" in s.flags
+
+
+def test_result_shape_and_weights(embedder):
+    q = scoring_data.question("behavioral-influence")
+    s = score_answer(q, scoring_data.answer("behavioral-influence-strong-1"), embedder)
+    assert set(s.dimensions) == set(DIMENSIONS)
+    assert abs(sum(d.weight for d in s.dimensions.values()) - 1.0) < 1e-3
+    assert all(0 <= d.score <= 100 and d.explanation.endswith(".") for d in s.dimensions.values())
+    assert [k.point for k in s.key_points] == [k.point for k in q.key_points]
+    for k in s.key_points:
+        assert k.status in ("covered", "partly", "missed")
+        assert (k.status == "covered") == k.covered
+        if k.status == "covered":
+            assert k.evidence
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_answer_scores_zero(embedder, text):
+    s = score_answer(scoring_data.question("backend-memory-leak"), text, embedder)
+    assert s.overall == 0 and s.flags == ["empty"]
+    assert all(k.status == "missed" for k in s.key_points)
+
+
+def test_very_long_answer_is_bounded_and_flagged(embedder):
+    q = scoring_data.question("backend-memory-leak")
+    text = " ".join([scoring_data.answer("backend-memory-leak-strong-1")] * 12)
+    t0 = time.perf_counter()
+    s = score_answer(q, text, embedder)
+    assert time.perf_counter() - t0 < 30  # generous: a hang, not a speed goal (those live in bench/)
+    assert "truncated" in s.flags and "repetitive" in s.flags
+
+
+def test_a_few_on_topic_words_cannot_score_high(embedder):
+    s = score_answer(scoring_data.question("backend-async-blocking"), "Event loop blocked. Use httpx.", embedder)
+    assert s.overall < 40
+
+
+# Content-style points without examples (resume questions and rows from before listening points)
+# still work: the previous round's technical triples, whose points state content.
+CONTENT_TRIPLES = [t for t in TRIPLES if t["question"]["category"] in ("technical", "system_design", "ml")]
+
+
+@pytest.mark.parametrize("triple", CONTENT_TRIPLES, ids=[t["id"] for t in CONTENT_TRIPLES])
+def test_points_without_examples_still_separate_strong_from_weak(embedder, triple):
     q = QuestionForScoring(**triple["question"])
     strong = score_answer(q, triple["strong"], embedder)
     weak = score_answer(q, triple["weak"], embedder)
-    assert strong.overall >= weak.overall + 15, (strong.overall, weak.overall)
-    # The gap must come from substance, not only from form. (Behavioural key points are rubric
-    # lines that MiniLM matches poorly, so coverage is not compared there; see scorer docs.)
-    if q.category != "behavioral":
-        assert strong.dimensions["coverage"].score > weak.dimensions["coverage"].score
-        assert sum(kp.covered for kp in strong.key_points) > sum(kp.covered for kp in weak.key_points)
-    assert strong.dimensions["ideal_similarity"].score > weak.dimensions["ideal_similarity"].score
-    assert strong.dimensions["specificity"].score > weak.dimensions["specificity"].score
-
-
-@pytest.mark.parametrize("triple", TRIPLES, ids=[t["id"] for t in TRIPLES])
-def test_answer_to_another_question_scores_low(embedder, triple):
-    # Pair with a question from a different category so the "other" answer is truly off topic.
-    other = next(
-        t
-        for t in TRIPLES[TRIPLES.index(triple) + 1 :] + TRIPLES
-        if t["question"]["category"] != triple["question"]["category"]
-    )
-    q = QuestionForScoring(**triple["question"])
-    off = score_answer(q, other["strong"], embedder)
-    on = score_answer(q, triple["strong"], embedder)
-    assert off.dimensions["relevance"].score < 30, off.dimensions["relevance"]
-    assert off.overall < 30
-    assert on.overall > off.overall + 35
-    # Form is worth nothing when the content is for another question.
-    assert off.dimensions["length"].score < on.dimensions["length"].score
-
-
-@pytest.mark.parametrize(
-    "triple_id",
-    [
-        "technical-idempotency",
-        "system-design-feed",
-        "ml-class-imbalance",
-        "behavioral-deadline",
-        "product-prioritize",
-    ],
-)
-def test_keyword_stuffing_does_not_win(embedder, triple_id):
-    triple = BY_ID[triple_id]
-    q = QuestionForScoring(**triple["question"])
-    keywords = q.keywords
-    off_topic_story = BY_ID["behavioral-feedback" if triple_id != "behavioral-feedback" else "ml-drift"]["strong"]
-    variants = {
-        "off_topic_plus_list": off_topic_story + " Key terms: " + ", ".join(keywords) + ".",
-        "list_repeated": " ".join(keywords * 8),
-        "weak_plus_list": triple["weak"] + " " + ", ".join(keywords) + ". " + " ".join(keywords * 3),
-    }
-    strong = score_answer(q, triple["strong"], embedder)
-    weak = score_answer(q, triple["weak"], embedder)
-    for name, text in variants.items():
-        stuffed = score_answer(q, text, embedder)
-        assert "keyword_stuffing" in stuffed.flags, name
-        assert stuffed.overall < strong.overall - 25, (name, stuffed.overall, strong.overall)
-        assert stuffed.overall <= weak.overall + 5, (name, stuffed.overall, weak.overall)
-        assert stuffed.dimensions["specificity"].score <= 40, name
-
-
-def test_deterministic_including_cold_reference_cache(embedder):
-    q = _q("system-design-chat")
-    answer = BY_ID["system-design-chat"]["strong"]
-    first = score_answer(q, answer, embedder).model_dump()
-    second = score_answer(q, answer, embedder).model_dump()
-    scorer_module._REFERENCES = scorer_module._ReferenceCache()  # cold cache: same numbers
-    third = score_answer(q, answer, embedder).model_dump()
-    assert first == second == third
-    assert first["scorer_version"] == SCORER_VERSION
-    for dim in first["dimensions"].values():
-        assert dim["score"] == round(dim["score"], 1)
-
-
-@pytest.mark.parametrize("answer", ["", "   \n\t  ", "...", None])
-def test_empty_answer_scores_zero_with_explanation(embedder, answer):
-    result = score_answer(_q("technical-gil"), answer, embedder)
-    assert result.overall == 0.0
-    assert result.word_count == 0
-    assert result.flags == ["empty"]
-    assert set(result.dimensions) == set(DIMENSIONS)
-    assert all(d.score == 0.0 and d.explanation for d in result.dimensions.values())
-    assert [kp.covered for kp in result.key_points] == [False] * 5
-
-
-def test_structure_of_result(embedder):
-    q = _q("technical-index")
-    result = score_answer(q, BY_ID["technical-index"]["strong"], embedder)
-    assert set(result.dimensions) == set(DIMENSIONS)
-    assert sum(d.weight for d in result.dimensions.values()) == pytest.approx(1.0, abs=1e-3)
-    weighted = sum(d.score * d.weight for d in result.dimensions.values())
-    assert result.overall == pytest.approx(weighted, abs=0.1)
-    assert all(0 <= d.score <= 100 for d in result.dimensions.values())
-    assert result.word_count == pytest.approx(len(BY_ID["technical-index"]["strong"].split()), rel=0.05)
-    assert [kp.point for kp in result.key_points] == q.key_points
-
-
-def test_key_point_evidence_points_at_the_right_sentence(embedder):
-    q = _q("technical-idempotency")
-    result = score_answer(q, BY_ID["technical-idempotency"]["strong"], embedder)
-    by_point = {kp.point: kp for kp in result.key_points}
-    client_key = by_point["The client sends an idempotency key with each request"]
-    assert client_key.covered and "UUID in a header" in client_key.evidence
-    backoff = by_point["Retries use exponential backoff with jitter"]
-    assert backoff.covered and "backoff" in backoff.evidence
-    expiry = by_point["Keys expire after a retention window"]
-    assert expiry.evidence is not None and "purge" in expiry.evidence
-    assert "Covered" in result.dimensions["coverage"].explanation
-
-    weak = score_answer(q, BY_ID["technical-idempotency"]["weak"], embedder)
-    missed = [kp.point for kp in weak.key_points if not kp.covered]
-    assert len(missed) >= 4
-    assert "missed:" in weak.dimensions["coverage"].explanation
-    assert missed[0] in weak.dimensions["coverage"].explanation
-
-
-def test_star_structure_detected_for_behavioral(embedder):
-    q = _q("behavioral-mentoring")
-    strong = score_answer(q, BY_ID["behavioral-mentoring"]["strong"], embedder)
-    weak = score_answer(q, BY_ID["behavioral-mentoring"]["weak"], embedder)
-    assert strong.dimensions["structure"].score >= 75
-    assert weak.dimensions["structure"].score <= 50
-    assert "STAR" in strong.dimensions["structure"].explanation
-
-
-def test_very_long_answer_is_fast_and_penalised(embedder):
-    triple = BY_ID["system-design-feed"]
-    q = QuestionForScoring(**triple["question"])
-    long_answer = (triple["strong"] + " ") * (20_000 // len(triple["strong"]) + 1)
-    long_answer = long_answer[:20_000]
-    score_answer(q, triple["strong"], embedder)  # warm the reference cache
-    start = time.perf_counter()
-    result = score_answer(q, long_answer, embedder)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0, elapsed  # a shared 2-core box; typically well under 1 s
-    assert "truncated" in result.flags and "repetitive" in result.flags
-    assert result.dimensions["length"].score < 30
-    assert result.word_count > 3000
-    normal = score_answer(q, triple["strong"], embedder)
-    assert result.overall < normal.overall
-
-
-def test_one_liner_is_too_short(embedder):
-    q = _q("technical-gil")
-    result = score_answer(q, "It's a lock that stops threads running Python in parallel.", embedder)
-    assert result.dimensions["length"].score < 30
-    assert "too short" in result.dimensions["length"].explanation
-
-
-def test_follow_up_uses_shorter_length_band(embedder):
-    base = BY_ID["technical-gil"]["question"]
-    answer = (
-        "Because CPython only lets one thread run bytecode at once, our image pipeline saw no speed-up "
-        "from threads, so we switched to a process pool with four workers and it ran 3.5 times faster."
-    )
-    core = score_answer(QuestionForScoring(**base), answer, embedder)
-    follow = score_answer(QuestionForScoring(**{**base, "kind": "follow_up"}), answer, embedder)
-    assert follow.dimensions["length"].score > core.dimensions["length"].score
-
-
-def test_question_without_reference_redistributes_weight(embedder):
-    q = QuestionForScoring(
-        text="Walk me through the recommendation engine project on your resume.",
-        category="resume",
-        kind="resume",
-        keywords=["recommendation", "collaborative filtering", "A/B test"],
-    )
-    answer = (
-        "At Shoply I built the product recommendations shown on the checkout page. I was responsible for "
-        "the model and the serving path. I trained a collaborative filtering model on 18 months of "
-        "orders, served it from a Redis cache, and ran an A/B test against the bestseller list. As a "
-        "result, average basket size rose 6% and we rolled it out to all markets."
-    )
-    result = score_answer(q, answer, embedder)
-    assert result.dimensions["coverage"].weight == 0
-    assert result.dimensions["ideal_similarity"].weight == 0
-    assert sum(d.weight for d in result.dimensions.values()) == pytest.approx(1.0, abs=1e-3)
-    assert result.key_points == []
-    assert result.overall > 50
-    off = score_answer(q, BY_ID["technical-gil"]["strong"], embedder)
-    assert off.dimensions["relevance"].score < 30
-    assert off.overall < 25
-
-
-@pytest.mark.parametrize("answer", ["Global lock.", "- GIL\n- threads", "CPython thread lock"])
-def test_a_few_on_topic_words_cannot_score_high(embedder, answer):
-    # Two words can embed right next to the question; that is not an answer.
-    result = score_answer(_q("technical-gil"), answer, embedder)
-    assert result.overall < 15, result.overall
-    assert "too little to judge" in result.dimensions["relevance"].explanation
+    assert strong.overall >= weak.overall + 30, (strong.overall, weak.overall)
+    assert sum(k.covered for k in strong.key_points) > sum(k.covered for k in weak.key_points)
