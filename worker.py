@@ -71,9 +71,17 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
         dedicated = interactive and settings.embedder == "torch"
         key = "dedicated" if dedicated else "shared"
         if key not in shared:
+            from talentsync.scoring.reference_store import scoring_embedder
+
+            # Question-side vectors persist in PostgreSQL: a restarted worker scores at full speed.
+            embedder = scoring_embedder(
+                providers.build_embedder(settings, dedicated=dedicated),
+                factory,
+                background_warm=QUEUE_ML in queues,
+            )
             shared[key] = MLActivities(
                 factory,
-                providers.build_embedder(settings, dedicated=dedicated),
+                embedder,
                 providers.build_vector_store(settings, engine),
                 providers.build_refiner(settings),
                 events,
@@ -88,8 +96,10 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
             from workflows.interview_session import InterviewSessionWorkflow
             from workflows.question_sync import QuestionSyncWorkflow
             from workflows.resume_parse import ResumeParseWorkflow
+            from workflows.retention import RetentionWorkflow
 
             session = SessionActivities(factory, events)
+            sweep = retention_activities(settings, factory, media)
             workers.append(
                 make(
                     queue,
@@ -99,8 +109,11 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                         session.mark_asked,
                         session.mark_skipped,
                         session.set_session_status,
+                        sweep.purge_expired_audio,
+                        sweep.purge_expired_resumes,
+                        sweep.purge_orphan_media,
                     ],
-                    workflows=[InterviewSessionWorkflow, ResumeParseWorkflow, QuestionSyncWorkflow],
+                    workflows=[InterviewSessionWorkflow, ResumeParseWorkflow, QuestionSyncWorkflow, RetentionWorkflow],
                 )
             )
         elif role == QUEUE_ML:
@@ -147,6 +160,30 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
     return workers
 
 
+def retention_activities(settings: Settings, factory: Any, media: MediaStore) -> Any:
+    from activities.retention import RetentionActivities
+    from talentsync.retention import RetentionPolicy
+
+    policy = RetentionPolicy(
+        audio_days=settings.audio_retention_days,
+        resume_days=settings.resume_retention_days,
+        orphan_grace_hours=settings.media_orphan_grace_hours,
+    )
+    return RetentionActivities(factory, media, policy)
+
+
+async def ensure_schedules(client: Any, settings: Settings) -> None:
+    """The storage-hygiene schedule lives in Temporal; any worker serving `interview` keeps it current.
+    A failure is logged, not fatal: the next worker start tries again, and interviews need no sweep."""
+    from workflows.schedules import ensure_retention_schedule
+
+    try:
+        schedule_id = await ensure_retention_schedule(client, settings)
+        log.info("schedule %s is set", schedule_id)
+    except Exception:
+        log.warning("could not create or update the retention schedule", exc_info=True)
+
+
 async def run(queues: list[str], max_unreachable_s: float) -> int:
     """Serve ``queues`` until SIGINT/SIGTERM (exit code 0) or until a worker fails (exit code 1)."""
     from workflows.client import connect_temporal
@@ -164,6 +201,8 @@ async def run(queues: list[str], max_unreachable_s: float) -> int:
     failure: BaseException | None = None
     try:
         workers = build_workers(client, settings, queues, executor)
+        if QUEUE_INTERVIEW in queues:
+            await ensure_schedules(client, settings)
         log.info("worker ready on queues: %s", ", ".join(settings.task_queue(q) for q in queues))
         failure = await serve(workers, stop, watch_server(client, max_unreachable_s))
     finally:

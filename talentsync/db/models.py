@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -299,3 +300,14 @@ VECTOR_NAMESPACES = {
     "ideal-answers": "vec_ideal_answers",
 }
 VECTOR_TABLES: dict[str, type[Base]] = {ns: _vector_table(table) for ns, table in VECTOR_NAMESPACES.items()}
+
+
+class ReferenceVector(Base):
+    """A question-side text's embedding (question, paraphrase, strong-answer sentence, listening-point
+    example), keyed by model and text hash. Never holds a candidate's words."""
+
+    __tablename__ = "reference_vectors"
+    model: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text_sha: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = _now()

@@ -65,8 +65,8 @@ class _Cache:
                     cache.move_to_end(texts)
                     return hit
         except TypeError:  # an embedder that cannot be weakly referenced: no caching
-            return embed_unit(embedder, texts)
-        vectors = embed_unit(embedder, texts)
+            return _reference_vectors(embedder, texts)
+        vectors = _reference_vectors(embedder, texts)
         vectors.setflags(write=False)
         with self._lock:
             cache[texts] = vectors
@@ -76,6 +76,20 @@ class _Cache:
 
 
 CACHE = _Cache()
+
+
+def _reference_vectors(embedder: Embedder, texts: tuple[str, ...]) -> np.ndarray:
+    """Question-side texts are embedded one at a time, so a text's vector never depends on which
+    other texts shared its batch: the same in every process, and storable per text."""
+
+    def embed_one(text: str) -> np.ndarray:
+        return np.asarray(embedder.embed([text]), dtype=np.float32)[0]
+
+    store = getattr(embedder, "references", None)
+    raw = store.vectors(texts, embed_one) if store is not None else np.vstack([embed_one(t) for t in texts])
+    vectors = np.asarray(raw, dtype=np.float64)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
 
 
 @dataclass(frozen=True)
