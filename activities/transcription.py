@@ -13,9 +13,16 @@ from talentsync.events import EventPublisher
 from talentsync.media import MediaStore
 from talentsync.speech.audio import AudioError, decode_audio
 from talentsync.speech.delivery import analyse_delivery
-from talentsync.speech.engine import SpeechEngine
+from talentsync.speech.engine import SpeechEngine, SpeechServiceError
 
 log = logging.getLogger(__name__)
+
+# What the candidate reads when the speech-to-text service fails: the workflow records an answer
+# only after a transcript exists, so the recording was kept on disk but no answer was saved.
+SPEECH_UNAVAILABLE = (
+    "Speech-to-text is unavailable right now, so this recording was not transcribed and no answer was "
+    "saved. Type your answer, or record it again in a few minutes."
+)
 
 
 class TranscriptionActivities:
@@ -42,7 +49,17 @@ class TranscriptionActivities:
                 heartbeat(fraction)
                 self._events.publish(inp.session_id, "transcribing", {"progress": round(fraction, 3)})
 
-            transcript = self._engine.transcribe(audio, on_progress=progress)
+            try:
+                transcript = self._engine.transcribe(audio, on_progress=progress)
+            except AudioError as err:
+                # A remote engine can refuse a recording that decoded fine ("no audio in file").
+                raise ApplicationError(err.detail, err.status_code, type="AudioError", non_retryable=True) from err
+            except SpeechServiceError as err:
+                # Operators need the service's reason; the candidate needs to know nothing was saved.
+                log.error("speech-to-text service failed: %s", err, extra={"session_id": inp.session_id})
+                raise ApplicationError(
+                    SPEECH_UNAVAILABLE, type="SpeechServiceUnavailable", non_retryable=not err.retryable
+                ) from err
         delivery = analyse_delivery(transcript).model_dump() if not transcript.no_speech else None
         self._events.publish(inp.session_id, "transcript", {"text": transcript.text})
         return TranscribeResult(

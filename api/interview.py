@@ -29,6 +29,8 @@ ERROR_STATUS = {
     ERR_INVALID_ANSWER: 422,
     ERR_NO_SPEECH: 422,
     "AudioError": 422,
+    # activities/transcription.py: the speech-to-text service failed (after retries, or for good).
+    "SpeechServiceUnavailable": 503,
 }
 UNANSWERED = "The interview service did not answer; this may not have taken effect. Try again in a moment."
 ANSWER_UNANSWERED = (

@@ -93,6 +93,15 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
+    # Follow-up refinement runs while the candidate waits for the next question, inside a 5 s
+    # retrieval activity: one short try, then the retrieved template is asked as written.
+    openai_refine_timeout_seconds: float = Field(default=2.5, gt=0, le=4.5)
+    # AssemblyAI speech-to-text replaces local Whisper when the key is set. The base URL points the
+    # SDK at a proxy or a test fake; polling stops after the timeout (answers are <= 5 minutes).
+    assemblyai_api_key: SecretStr | None = None
+    assemblyai_base_url: str = "https://api.assemblyai.com"
+    assemblyai_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    assemblyai_timeout_seconds: float = Field(default=300.0, gt=0)
 
     @property
     def media_dir(self) -> Path:

@@ -72,6 +72,16 @@ def build_refiner(settings: Settings) -> FollowUpRefiner:
 
 
 def build_speech_engine(settings: Settings) -> SpeechEngine:
+    if settings.assemblyai_api_key and settings.assemblyai_api_key.get_secret_value():
+        from talentsync.speech.assemblyai_engine import AssemblyAIEngine
+
+        log.info("speech-to-text: AssemblyAI at %s", settings.assemblyai_base_url)
+        return AssemblyAIEngine(
+            settings.assemblyai_api_key.get_secret_value(),
+            settings.assemblyai_base_url,
+            poll_interval=settings.assemblyai_poll_interval_seconds,
+            timeout=settings.assemblyai_timeout_seconds,
+        )
     from talentsync.speech.whisper import FasterWhisperEngine
 
     return FasterWhisperEngine(model_path=settings.whisper_model_path)

@@ -1,4 +1,4 @@
-"""The speech-to-text interface every engine implements (local Whisper now, AssemblyAI later).
+"""The speech-to-text interface every engine implements (local Whisper, AssemblyAI).
 
 Callers (the transcription activity, the benchmark) depend on ``SpeechEngine`` and the pydantic
 ``Transcript`` only, so swapping or adding an engine touches no caller. ``Transcript`` holds plain
@@ -52,6 +52,19 @@ class Transcript(BaseModel):
     # Words of noise-like segments left out of `text` and `words` (over no speech, or speech that
     # confident words already cover): kept here so nothing the engine heard is lost silently.
     doubtful_words: list[Word] = []
+
+
+class SpeechServiceError(RuntimeError):
+    """A remote speech-to-text service failed (not the recording's fault).
+
+    ``retryable``: a later attempt may succeed (rate limit, 5xx, network); False when only an
+    operator can fix it (refused credentials, a request the service rejects).
+    """
+
+    def __init__(self, message: str, *, retryable: bool, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.status_code = status_code
 
 
 class SpeechEngine(Protocol):
