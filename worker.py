@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import redis
 from temporalio.worker import Worker
 
+from activities.observability import ObservabilityInterceptor, start_worker_telemetry
 from talentsync.config import Settings, configure_logging, get_settings
 from talentsync.contracts import (
     ALL_QUEUES,
@@ -58,6 +59,7 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
             activities=activities,
             activity_executor=executor,
             max_concurrent_activities=concurrency,
+            interceptors=[ObservabilityInterceptor()],  # log context + metrics for every activity
         )
 
     shared: dict[str, MLActivities] = {}
@@ -189,10 +191,12 @@ async def run(queues: list[str], max_unreachable_s: float) -> int:
     from workflows.client import connect_temporal
 
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.resolved_log_format)
     # Hostile PDFs make pypdf log pages of warnings; the parse result already says what was wrong.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    client = await connect_temporal(settings.temporal_address, settings.temporal_namespace)
+    # Sessions by status come from the process that writes them (the interview role).
+    telemetry = start_worker_telemetry(settings, count_sessions=QUEUE_INTERVIEW in queues)
+    client = await connect_temporal(settings.temporal_address, settings.temporal_namespace, runtime=telemetry.runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -209,6 +213,7 @@ async def run(queues: list[str], max_unreachable_s: float) -> int:
         # After a failure, do not wait for activities still running in threads: their heartbeats
         # stop with this process and Temporal gives them to the restarted worker.
         executor.shutdown(wait=failure is None, cancel_futures=failure is not None)
+        telemetry.stop()
     if failure is not None:
         log.error("a worker failed; exiting so the supervisor restarts this process", exc_info=failure)
         return 1

@@ -39,6 +39,7 @@ from talentsync.db.models import (
 from talentsync.embeddings import Embedder
 from talentsync.events import EventPublisher
 from talentsync.llm.feedback import FollowUpRefiner
+from talentsync.metrics import ANSWERS_SCORED
 from talentsync.scoring import AnswerScore, score_answer
 from talentsync.scoring.inputs import bank_question_for_scoring, session_question_for_scoring
 from talentsync.scoring.percentiles import MIN_POPULATION, answer_population, rank, session_population
@@ -155,6 +156,7 @@ class MLActivities:
             # Scoring is deterministic; a retry rewrites the same numbers.
             db.execute(stmt.on_conflict_do_update(index_elements=["response_id"], set_=values))
         self._events.publish(inp.session_id, "scoring", {"response_id": inp.response_id, "overall": result.overall})
+        ANSWERS_SCORED.inc()  # last: an attempt that failed above is retried and counted once it succeeds
         return ScoreAnswerResult(response_id=inp.response_id, overall=result.overall)
 
     @activity.defn(name="preview_score")

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import redis.asyncio as aioredis
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import text
@@ -23,6 +23,7 @@ from sqlalchemy import text
 from api.errors import install_error_handlers
 from api.headers import SecurityHeadersMiddleware
 from api.limits import BodySizeLimitMiddleware, RateLimits
+from api.observability import ObservabilityMiddleware, bind_session_id, install_observability
 from api.routes import router
 from talentsync.config import Settings, configure_logging, get_settings
 from talentsync.db.engine import make_async_engine, make_async_session_factory, make_engine
@@ -33,7 +34,7 @@ log = logging.getLogger("talentsync.api")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.resolved_log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -93,13 +94,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        dependencies=[Depends(bind_session_id)],  # a route's {session_id} goes on its log lines
     )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID"],
     )
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -111,8 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Added last, so outermost: its headers land on every response, 413s and errors included.
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost of all: request ids and metrics cover every response, 413s and CORS refusals too.
+    app.add_middleware(ObservabilityMiddleware)
     install_error_handlers(app)
     app.include_router(router, prefix="/api")
+    install_observability(app)  # GET /metrics, before the SPA's catch-all takes every other path
     _mount_spa(app, settings.frontend_dist)
     return app
 

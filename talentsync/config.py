@@ -22,6 +22,13 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
+    # "json": one object per line, for log collectors; "text": one readable line with key=value fields.
+    # "auto": text in development (`make up`'s log files and crash tails), JSON everywhere else.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    # Each worker process serves Prometheus metrics on this port (0: off). Processes sharing a host
+    # need a port each; the Temporal SDK's own metrics are merged into the same page.
+    worker_metrics_port: int = Field(default=9464, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a container, for a Prometheus on another host
 
     # Where the embedded stack keeps its state (PostgreSQL, Redis, Temporal sqlite, media).
     data_dir: Path = REPO_ROOT / ".data"
@@ -114,6 +121,12 @@ class Settings(BaseSettings):
     def task_queue(self, role: str) -> str:
         return f"{self.task_queue_prefix}{role}"
 
+    @property
+    def resolved_log_format(self) -> Literal["json", "text"]:
+        if self.log_format == "auto":
+            return "text" if self.environment == "development" else "json"
+        return self.log_format
+
     @model_validator(mode="after")
     def _check_pinecone(self) -> Settings:
         # Half a Pinecone configuration would silently fall back to pgvector: say so instead.
@@ -152,13 +165,17 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def configure_logging(level: str | None = None) -> None:
-    """Configure logging once per process; structured fields travel in `extra`."""
+def configure_logging(level: str | None = None, log_format: Literal["json", "text"] | None = None) -> None:
+    """Configure logging once per process. Fields in `extra` and the bound log context
+    (talentsync/logcontext.py: request_id, session_id, workflow_id, activity) appear on every line."""
+    from talentsync.logcontext import install_handler
+
     root = logging.getLogger()
     if getattr(root, "_talentsync_configured", False):
         return
-    logging.basicConfig(
-        level=(level or os.environ.get("LOG_LEVEL") or "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    if log_format is None:  # callers without a Settings object (scripts): the same rule as Settings
+        env = os.environ.get("LOG_FORMAT", "auto")
+        development = os.environ.get("ENVIRONMENT", "development") == "development"
+        log_format = "json" if env == "json" or (env == "auto" and not development) else "text"
+    install_handler(level or os.environ.get("LOG_LEVEL") or "INFO", log_format)
     root._talentsync_configured = True  # type: ignore[attr-defined]

@@ -58,6 +58,8 @@ class Stack:
             # Integration tests rank against a handful of earlier sessions, not a real population.
             "PERCENTILE_MIN_POPULATION": "1",
             "UPLOAD_RATE_LIMIT": "1000/minute",
+            # Workers started by tests run side by side (and beside a `make up`): no fixed metrics port.
+            "WORKER_METRICS_PORT": "0",
             **extra,
         }
 
@@ -125,14 +127,17 @@ class WorkerProc:
 
 
 def start_worker(
-    stack: Stack, prefix: str, queues: str = "interview,ml,retrieval,feedback,transcription"
+    stack: Stack,
+    prefix: str,
+    queues: str = "interview,ml,retrieval,feedback,transcription",
+    env: dict[str, str] | None = None,
 ) -> WorkerProc:
     log = stack.data_dir / "logs" / f"worker-{prefix or 'default'}-{uuid.uuid4().hex[:6]}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     fh = open(log, "wb")
     proc = subprocess.Popen(
         [sys.executable, str(REPO / "worker.py"), "--queues", queues],
-        env=stack.env(TASK_QUEUE_PREFIX=prefix),
+        env=stack.env(TASK_QUEUE_PREFIX=prefix, **(env or {})),
         stdout=fh,
         stderr=subprocess.STDOUT,
         cwd=REPO,
