@@ -1,12 +1,13 @@
-# One image for the API, the worker and the one-shot migrate/seed job (see docker-compose.yml).
-FROM node:20-bookworm-slim AS web
+# One image for the API, every worker role and the one-shot migrate/seed job (docker-compose.yml,
+# deploy/k8s/). Base images are pinned to a patch release so a rebuild gets the same system.
+FROM node:20.19.0-bookworm-slim AS web
 WORKDIR /src/frontend
 COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
 RUN npm run build
 
-FROM python:3.11-slim-bookworm
+FROM python:3.11.11-slim-bookworm
 ENV PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY pyproject.toml requirements.lock ./
@@ -16,8 +17,9 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
 COPY . .
 RUN pip install -c /tmp/constraints.txt -e .
 COPY --from=web /src/frontend/dist /app/frontend/dist
-RUN useradd --create-home talentsync && mkdir -p /data && chown talentsync /data
-USER talentsync
+# A numeric user, so Kubernetes' runAsNonRoot can verify it (it cannot resolve a user name).
+RUN useradd --uid 10001 --create-home talentsync && mkdir -p /data && chown talentsync /data
+USER 10001
 ENV DATA_DIR=/data
 EXPOSE 8000
 CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]
