@@ -87,14 +87,20 @@ class MLActivities:
             # Nothing relevant enough: moving on beats asking a follow-up that ignores the answer.
             return FindFollowUpResult(question=None, similarity=best.score if best else None, **timings)
         template_id = int(best.metadata["template_id"])
-        with self._factory() as db, db.begin():
+        with self._factory() as db:
             template = db.get(FollowUpTemplate, template_id)
             if template is None:  # vector outlived its row
                 return FindFollowUpResult(question=None, **timings)
-            text = template.text
-            refined = self._refiner.refine(parent.text, inp.answer_text, text)
-            if refined:
-                text = refined
+            text, slug, key_points = template.text, template.slug, list(template.key_points)
+        # The LLM call happens with no connection checked out and no transaction open: a slow model
+        # must not hold a pooled connection (or row locks) while the candidate waits. The refiner
+        # gives up within its own short timeout and keeps the template.
+        t3 = time.perf_counter()
+        refined = self._refiner.refine(parent.text, inp.answer_text, text)
+        if refined:
+            text = refined
+        timings["refine_ms"] = (time.perf_counter() - t3) * 1000
+        with self._factory() as db, db.begin():
             sq_id = session_question_id(inp.session_id, f"fu:{template_id}:{parent.id}")
             upsert_session_questions(
                 db,
@@ -106,11 +112,11 @@ class MLActivities:
                         "question_id": parent.bank_question_id,
                         "follow_up_template_id": template_id,
                         "parent_id": uuid.UUID(parent.id),
-                        "percentile_key": f"fu:{template.slug}",
+                        "percentile_key": f"fu:{slug}",
                         "text": text,
                         "category": parent.category,
                         "ideal_answer": "",
-                        "key_points": list(template.key_points),
+                        "key_points": key_points,
                         "keywords": [],
                         "seed_order": 10_000,
                     }

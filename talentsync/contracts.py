@@ -201,6 +201,7 @@ class ScoreAnswerResult(BaseModel):
     response_id: str
     overall: float
 
+    refine_ms: float = 0.0  # the optional LLM rewrite of the template, bounded by its own timeout
 
 class FinalizeSessionInput(BaseModel):
     session_id: str

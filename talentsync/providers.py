@@ -43,15 +43,15 @@ def build_vector_store(settings: Settings, engine: Engine) -> VectorStore:
     return PgVectorStore(engine)
 
 
-def _openai_client(settings: Settings):  # type: ignore[no-untyped-def]
+def _openai_client(settings: Settings, timeout: float = 60, max_retries: int = 2):  # type: ignore[no-untyped-def]
     import openai
 
     assert settings.openai_api_key is not None
     return openai.OpenAI(
         api_key=settings.openai_api_key.get_secret_value(),
         base_url=settings.openai_base_url,
-        max_retries=2,
-        timeout=60,
+        max_retries=max_retries,
+        timeout=timeout,
     )
 
 
@@ -67,7 +67,9 @@ def build_refiner(settings: Settings) -> FollowUpRefiner:
     if settings.openai_api_key:
         from talentsync.llm.openai_writer import OpenAIFollowUpRefiner
 
-        return OpenAIFollowUpRefiner(_openai_client(settings), settings.openai_model)
+        # One short try: the whole follow-up retrieval has 5 s, and the template is a fine fallback.
+        client = _openai_client(settings, timeout=settings.openai_refine_timeout_seconds, max_retries=0)
+        return OpenAIFollowUpRefiner(client, settings.openai_model)
     return OfflineFollowUpRefiner()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 import openai
@@ -130,8 +131,11 @@ class OpenAIFeedbackWriter:
 class OpenAIFollowUpRefiner:
     """Tailors a retrieved follow-up template to the answer; declines (None) on any doubt.
 
-    The template is always a valid question, so a bad or empty reply falls back to it rather than
-    failing the answer; transport errors still raise so the calling activity's retry policy applies.
+    It runs inside follow-up retrieval, while the candidate waits for the next question (a 5 s
+    activity). The template is always a valid question, so anything but a quick good reply (a bad
+    or empty reply, a timeout, a refused key, a 5xx) keeps it: the error is logged, never raised,
+    because an activity retry would repeat the wait. Give it a client with a short timeout and no
+    retries of its own (``providers.build_refiner``).
     """
 
     def __init__(self, client: openai.OpenAI, model: str, *, temperature: float = 0.3) -> None:
@@ -140,7 +144,21 @@ class OpenAIFollowUpRefiner:
         self._temperature = temperature
 
     def refine(self, question: str, answer: str, candidate: str) -> str | None:
-        completion = self._client.chat.completions.create(
+        started = time.perf_counter()
+        try:
+            completion = self._request(question, answer, candidate)
+        except openai.APIError as exc:  # timeouts, connection errors, 4xx/5xx
+            log.warning(
+                "follow-up refinement skipped, template kept: %s: %s",
+                type(exc).__name__,
+                exc,
+                extra={"model": self._model, "elapsed_ms": round((time.perf_counter() - started) * 1000)},
+            )
+            return None
+        return self._follow_up(completion)
+
+    def _request(self, question: str, answer: str, candidate: str) -> Any:
+        return self._client.chat.completions.create(
             model=self._model,
             messages=[
                 {"role": "system", "content": REFINE_SYSTEM_PROMPT},
@@ -159,6 +177,8 @@ class OpenAIFollowUpRefiner:
             response_format={"type": "json_object"},
             temperature=self._temperature,
         )
+
+    def _follow_up(self, completion: Any) -> str | None:
         try:
             data = _json_reply(completion)
         except FeedbackWriterError as exc:

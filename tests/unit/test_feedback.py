@@ -1,18 +1,16 @@
 """Feedback writers: the offline one on real scores (real MiniLM), the OpenAI one against a fake
-chat-completions server on 127.0.0.1 driven by the real ``openai`` SDK."""
+chat-completions server on 127.0.0.1 (tests/fakes/openai_server.py) driven by the real ``openai`` SDK."""
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import openai
 import pytest
 
+from talentsync.config import Settings
 from talentsync.embeddings import default_embedder
 from talentsync.llm.feedback import (
     AnswerForFeedback,
@@ -22,9 +20,10 @@ from talentsync.llm.feedback import (
     OfflineFollowUpRefiner,
 )
 from talentsync.llm.openai_writer import FeedbackWriterError, OpenAIFeedbackWriter, OpenAIFollowUpRefiner
+from talentsync.providers import build_refiner
 from talentsync.scoring import score_answer
+from tests.fakes.openai_server import FakeChatCompletions, fake_openai_server
 from tests.unit import scoring_data
-
 
 # Short names for real questions and held-out answers (bench/eval/scoring).
 SOURCES = {
@@ -166,73 +165,10 @@ def test_offline_follow_up_refiner_keeps_the_template():
 # --- OpenAI-compatible writer against a fake chat-completions server ------------------------------
 
 
-class FakeChatCompletions:
-    """Speaks POST /v1/chat/completions the way api.openai.com does (non-streaming)."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.replies: list[str] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                body = json.loads(self.rfile.read(length))
-                fake.requests.append(
-                    {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
-                )
-                if self.path != "/v1/chat/completions":
-                    self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
-                    return
-                content = fake.replies.pop(0)
-                self._send(
-                    200,
-                    {
-                        "id": f"chatcmpl-{len(fake.requests)}",
-                        "object": "chat.completion",
-                        "created": int(time.time()),
-                        "model": body["model"],
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": {"role": "assistant", "content": content, "refusal": None},
-                                "logprobs": None,
-                                "finish_reason": "stop",
-                            }
-                        ],
-                        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
-                    },
-                )
-
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def client(self) -> openai.OpenAI:
-        return openai.OpenAI(base_url=f"http://127.0.0.1:{self.port}/v1", api_key="test", max_retries=0)
-
-
 @pytest.fixture
 def fake_openai() -> Iterator[FakeChatCompletions]:
-    fake = FakeChatCompletions()
-    fake.thread.start()
-    try:
+    with fake_openai_server() as fake:
         yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
-        fake.thread.join(timeout=5)
 
 
 def _valid_reply(n_answers: int) -> str:
@@ -316,3 +252,53 @@ def test_openai_follow_up_refiner(fake_openai):
         "follow_up_template": args[2],
     }
     assert fake_openai.requests[0]["body"]["response_format"] == {"type": "json_object"}
+
+
+# --- follow-up refinement inside the retrieval time budget ---------------------------------------
+
+REFINE_ARGS = ("How did you hit the deadline?", "We polled every five minutes.", "Why that design?")
+
+
+def _refiner_settings(fake: FakeChatCompletions, **extra: Any) -> Settings:
+    return Settings(_env_file=None, openai_api_key=fake.api_key, openai_base_url=fake.base_url, **extra)  # type: ignore[call-arg]
+
+
+def test_refiner_gives_up_on_a_slow_model_within_its_own_timeout(fake_openai, caplog):
+    """The default 2.5 s (one try, no SDK retries) fits the 5 s retrieval activity; the template is kept."""
+    fake_openai.delay = 3.5
+    fake_openai.replies.append(json.dumps({"follow_up": "too late"}))
+    refiner = build_refiner(_refiner_settings(fake_openai))
+    started = time.perf_counter()
+    assert refiner.refine(*REFINE_ARGS) is None
+    elapsed = time.perf_counter() - started
+    assert 2.4 < elapsed < 3.2, elapsed
+    assert len(fake_openai.requests) == 1  # max_retries=0: a retry would double the wait
+    assert "template kept: APITimeoutError" in caplog.text
+
+
+def test_refiner_timeout_is_a_setting(fake_openai):
+    fake_openai.delay = 1.5
+    fake_openai.replies.append(json.dumps({"follow_up": "too late"}))
+    refiner = build_refiner(_refiner_settings(fake_openai, openai_refine_timeout_seconds=0.3))
+    started = time.perf_counter()
+    assert refiner.refine(*REFINE_ARGS) is None
+    assert time.perf_counter() - started < 1.0
+    # A quick reply within the budget is used.
+    fake_openai.delay = 0.0
+    fake_openai.replies.append(json.dumps({"follow_up": "Why poll every five minutes?"}))
+    assert refiner.refine(*REFINE_ARGS) == "Why poll every five minutes?"
+
+
+@pytest.mark.parametrize("status", [401, 429, 500, 503])
+def test_refiner_errors_keep_the_template(fake_openai, caplog, status):
+    fake_openai.fail_next(status)
+    refiner = build_refiner(_refiner_settings(fake_openai))
+    assert refiner.refine(*REFINE_ARGS) is None
+    assert len(fake_openai.requests) == 1
+    assert f"Error code: {status}" in caplog.text
+
+
+def test_refiner_keeps_the_template_when_the_server_is_gone():
+    with fake_openai_server() as gone:
+        settings = _refiner_settings(gone)
+    assert build_refiner(settings).refine(*REFINE_ARGS) is None
