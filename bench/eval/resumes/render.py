@@ -32,14 +32,21 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 FONTS = {
-    "dejavu": ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-               "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
-    "dejavu-serif": ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-                     "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
-                     "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf"),
-    "liberation": ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-                   "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-                   "/usr/share/fonts/truetype/liberation/LiberationSans-Italic.ttf"),
+    "dejavu": (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf",
+    ),
+    "dejavu-serif": (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf",
+    ),
+    "liberation": (
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Italic.ttf",
+    ),
 }
 
 
