@@ -23,6 +23,19 @@ def settings_env_names() -> set[str]:
     return {name.upper() for name in Settings.model_fields}
 
 
+def secret_settings() -> set[str]:
+    """Settings fields typed SecretStr: each must reach the app, and only from a secret source."""
+    from pydantic import SecretStr
+
+    from talentsync.config import Settings
+
+    return {
+        name.upper()
+        for name, field in Settings.model_fields.items()
+        if field.annotation is SecretStr or SecretStr in getattr(field.annotation, "__args__", ())
+    }
+
+
 def task_queue_roles() -> tuple[str, ...]:
     from talentsync.contracts import ALL_QUEUES
 

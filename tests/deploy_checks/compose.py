@@ -24,6 +24,7 @@ from tests.deploy_checks.common import (
     image_problem,
     is_secret_name,
     search_attributes,
+    secret_settings,
     settings_env_names,
     task_queue_roles,
 )
@@ -325,6 +326,17 @@ def check_app_environment(services: dict[str, Any]) -> list[str]:
     return sorted(set(problems))
 
 
+def check_secret_settings_wired(services: dict[str, Any]) -> list[str]:
+    """Every secret setting (JWT, admin password, each cloud key) reaches the API and every worker,
+    so a cloud backend someone configured in .env is not silently missing from one role."""
+    problems = []
+    for name in app_services(services):
+        missing = sorted(secret_settings() - set(environment(services[name])))
+        if missing:
+            problems.append(f"{name}: secret setting(s) {missing} are not passed in")
+    return problems
+
+
 def check_dockerignore(text: str) -> list[str]:
     """`COPY . .` must not bake the compose secrets (.env) into an image layer."""
     entries = {line.strip().lstrip("/") for line in text.splitlines()}
@@ -343,6 +355,7 @@ def check_compose(compose: dict[str, Any], root: Path) -> list[str]:
         + check_roles(services)
         + check_jobs(services, root)
         + check_app_environment(services)
+        + check_secret_settings_wired(services)
     )
     ignore = root / ".dockerignore"
     problems += check_dockerignore(ignore.read_text() if ignore.is_file() else "")

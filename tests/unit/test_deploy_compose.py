@@ -145,6 +145,12 @@ MUTATIONS: dict[str, tuple[Callable[[Compose], None], str]] = {
         lambda c: services(c)["temporal"].update(depends_on={"temporal-db": {"condition": "service_healthy"}}),
         "Temporal's database schema is not set up",
     ),
+    "cloud key not passed to the app": (
+        lambda c: services(c)["worker-transcription"].update(
+            environment={k: v for k, v in c["x-app-env"].items() if k != "ASSEMBLYAI_API_KEY"}
+        ),
+        "worker-transcription: secret setting(s) ['ASSEMBLYAI_API_KEY'] are not passed in",
+    ),
     "no restart policy": (lambda c: services(c)["worker-retrieval"].pop("restart"), "no restart policy"),
 }
 
