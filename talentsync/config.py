@@ -83,6 +83,16 @@ class Settings(BaseSettings):
     followup_min_similarity: float = 0.40  # bench/followup_threshold.py: recall 0.69, off-topic 0.10
     session_idle_timeout_minutes: int = 60
 
+    # Storage hygiene (talentsync/retention.py; the worker runs the sweep on a Temporal Schedule).
+    # Recordings and resume files are deleted this many days after upload, 0 keeps them forever;
+    # answer text, transcripts, scores and parsed resumes stay.
+    audio_retention_days: int = Field(default=30, ge=0)
+    resume_retention_days: int = Field(default=365, ge=0)
+    # A stored file no row refers to is deleted once this old; a younger one may be an upload whose
+    # answer is still being transcribed.
+    media_orphan_grace_hours: int = Field(default=24, ge=1)
+    retention_interval_minutes: int = Field(default=60, ge=1)
+
     pack_dirs: list[Path] = Field(default_factory=list)
     # Sentence embeddings: "onnx" (int8 MiniLM on onnxruntime, ~2x faster, no torch at run time) or
     # "torch" (sentence-transformers, the reference vectors); bench/embedder.py compares them.
