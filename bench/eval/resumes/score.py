@@ -25,7 +25,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 LIST_FIELDS = ("skills", "projects", "certifications", "publications", "links", "achievements")
-FIELDS = ("roles", "role_dates", *LIST_FIELDS)
+FIELDS = ("name", "email", "roles", "role_dates", *LIST_FIELDS)
 
 
 @dataclass
@@ -132,6 +132,13 @@ def _match_greedy(
 def score_file(label: dict[str, Any], parsed: Any, canonical: Callable[[str], str]) -> FileScore:
     """``parsed`` is a ParsedResume (or anything with the same attributes)."""
     out = FileScore(file=label["file"])
+
+    for name in ("name", "email"):
+        got, want = getattr(parsed, name, None), label.get(name)
+        hit = bool(got and want and _norm(got) == _norm(want))
+        out.counts[name] = Counts(tp=int(hit), predicted=int(bool(got)), truth=int(bool(want)))
+        out.missed[name] = [] if hit or not want else [str(want)]
+        out.wrong[name] = [] if hit or not got else [str(got)]
 
     # roles
     pred_roles = [(r.title or "", r.employer or "", r.start, r.end) for r in parsed.roles]
