@@ -19,9 +19,9 @@ Variants beyond the product's two backends are experiments kept here so the figu
 around every call; `-mb2ms` / `-mb0` a micro-batcher in front (calls from several threads that
 arrive within 2 ms, or while the previous run is busy, go into one session run).
 
-Worker start-up: starts an in-memory Temporal dev server, then `worker.py --queues ROLE` for each role
-(and all of them) with EMBEDDER=onnx and =torch, and times spawn → "worker ready" in its log, with the
-process's peak RSS (VmHWM); median of 3. `--baseline-root DIR` also starts worker.py from another
+Worker start-up: starts PostgreSQL (migrated, empty) and an in-memory Temporal dev server, then
+`worker.py --queues ROLE` for each role (and all of them) with EMBEDDER=onnx and =torch, and times
+spawn → "worker ready" in its log, with the process's peak RSS (VmHWM); median of 3. `--baseline-root DIR` also starts worker.py from another
 checkout, interleaved with these (e.g. `git archive <commit> | tar -x -C DIR`, with the commit id in
 DIR/COMMIT), to compare with an earlier version under the same machine load.
 
@@ -177,10 +177,24 @@ def run_variant(name: str, texts: dict[str, list[str]], per_thread_calls: int) -
     sentences, answers = texts["sentences"], texts["answers"]
     for _ in range(3):  # settle allocations for this shape mix
         timed([sentences[0]])
+    # CPU time (all of this process's threads) per call is what other load on the machine cannot
+    # inflate much: it shows what a sentence costs in cores, where wall time shows what a caller waits.
+    cpu = time.process_time()
     lat = [timed([s]) for s in sentences]
-    out["sentence_ms"] = {"p50": _pct(lat, 50), "p95": _pct(lat, 95), "mean": round(statistics.fmean(lat), 2)}
+    out["sentence_ms"] = {
+        "p50": _pct(lat, 50),
+        "p95": _pct(lat, 95),
+        "mean": round(statistics.fmean(lat), 2),
+        "cpu_mean": round((time.process_time() - cpu) * 1000 / len(lat), 2),
+    }
+    cpu = time.process_time()
     lat = [timed([a]) for a in answers]
-    out["answer_ms"] = {"p50": _pct(lat, 50), "p95": _pct(lat, 95), "mean": round(statistics.fmean(lat), 2)}
+    out["answer_ms"] = {
+        "p50": _pct(lat, 50),
+        "p95": _pct(lat, 95),
+        "mean": round(statistics.fmean(lat), 2),
+        "cpu_mean": round((time.process_time() - cpu) * 1000 / len(lat), 2),
+    }
 
     # The answer path's case: retrieval embeds one answer while scoring embeds batches of answer
     # sentences on two other activity threads.
@@ -224,13 +238,14 @@ def run_variant(name: str, texts: dict[str, list[str]], per_thread_calls: int) -
         for th in pool:
             th.start()
         start.wait()
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         for th in pool:
             th.join()
-        wall = time.perf_counter() - t
+        wall, cpu = time.perf_counter() - t, time.process_time() - cpu
         flat = [x for xs in per_call for x in xs]
         out["throughput"][str(n_threads)] = {
             "sentences_per_s": round(len(flat) / wall, 1),
+            "cpu_ms_per_sentence": round(cpu * 1000 / len(flat), 2),
             "call_p50_ms": _pct(flat, 50),
             "call_p95_ms": _pct(flat, 95),
         }
@@ -329,14 +344,29 @@ def worker_startup(configs: dict[str, tuple[Path, str]], roles: list[str], repea
     configs: label -> (checkout whose worker.py runs, EMBEDDER value). Configs are interleaved per
     role and repeated, so load from other work on the machine falls on all of them alike.
     """
-    from devstack.services import HOST, free_port, temporal_service
+    from devstack.services import HOST, ensure_database, free_port, postgres_service, temporal_service
 
+    # Under /tmp (not /root): the postgres system user must be able to reach the data directory.
     data = Path(tempfile.mkdtemp(prefix="talentsync-bench-emb-", dir="/tmp"))
-    port = free_port()
-    temporal = temporal_service(None, port, None, data / "logs")
-    temporal.start()
+    port, pg_port = free_port(), free_port()
+    started = []
     results: dict[str, Any] = {}
     try:
+        # A migrated, empty database: the ml role reads persisted scoring references at start-up.
+        pg = postgres_service(data, pg_port, data / "logs")
+        pg.start()
+        started.append(pg)
+        ensure_database(f"postgresql://postgres@{HOST}:{pg_port}/postgres", "talentsync")
+        database_url = f"postgresql+psycopg://postgres@{HOST}:{pg_port}/talentsync"
+        subprocess.run(
+            [sys.executable, "-c", f"from talentsync.seed import migrate; migrate({database_url!r})"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        temporal = temporal_service(None, port, None, data / "logs")
+        temporal.start()
+        started.append(temporal)
         for role in roles:
             samples: dict[str, list[dict[str, float | None]]] = {label: [] for label in configs}
             for rep in range(repeats):
@@ -344,6 +374,9 @@ def worker_startup(configs: dict[str, tuple[Path, str]], roles: list[str], repea
                     env = {
                         **os.environ,
                         "TEMPORAL_ADDRESS": f"{HOST}:{port}",
+                        "DATABASE_URL": database_url,
+                        # No Redis is started: nothing talks to it before "worker ready".
+                        "WORKER_METRICS_PORT": "0",
                         "DATA_DIR": str(data),
                         "EMBEDDER": backend,
                         "TASK_QUEUE_PREFIX": f"bench-{label}-",
@@ -367,15 +400,16 @@ def worker_startup(configs: dict[str, tuple[Path, str]], roles: list[str], repea
                     flush=True,
                 )
     finally:
-        temporal.stop()
+        for proc in reversed(started):
+            proc.stop()
         shutil.rmtree(data, ignore_errors=True)
     return results
 
 
 def print_table(variants: dict[str, dict[str, Any]]) -> None:
     head = (
-        f"{'variant':15} {'load s':>6} {'RSS MB':>6} {'sent p50':>8} {'p95':>6} {'ans p50':>7} {'p95':>6} "
-        f"{'loaded p50':>10} {'p95':>6} {'1 thr/s':>7} {'2 thr/s':>7} {'4 thr/s':>7} {'4thr p95':>8}"
+        f"{'variant':15} {'load s':>6} {'RSS MB':>6} {'sent p50':>8} {'p95':>6} {'cpu':>5} {'ans p50':>7} {'p95':>6} "
+        f"{'loaded p50':>10} {'p95':>6} {'1 thr/s':>7} {'2 thr/s':>7} {'4 thr/s':>7} {'4thr p95':>8} {'2thr cpu':>8}"
     )
     print(head)
     print("-" * len(head))
@@ -383,14 +417,16 @@ def print_table(variants: dict[str, dict[str, Any]]) -> None:
         tp, busy = r["throughput"], r["answer_under_scoring_load_ms"]
         print(
             f"{name:15} {r['load_s']:6.2f} {r['peak_rss_mb']:6.0f} {r['sentence_ms']['p50']:8.2f} "
-            f"{r['sentence_ms']['p95']:6.2f} {r['answer_ms']['p50']:7.2f} {r['answer_ms']['p95']:6.2f} "
+            f"{r['sentence_ms']['p95']:6.2f} {r['sentence_ms']['cpu_mean']:5.2f} "
+            f"{r['answer_ms']['p50']:7.2f} {r['answer_ms']['p95']:6.2f} "
             f"{busy['p50']:10.2f} {busy['p95']:6.2f} "
             f"{tp['1']['sentences_per_s']:7.1f} {tp['2']['sentences_per_s']:7.1f} {tp['4']['sentences_per_s']:7.1f} "
-            f"{tp['4']['call_p95_ms']:8.2f}"
+            f"{tp['4']['call_p95_ms']:8.2f} {tp['2']['cpu_ms_per_sentence']:8.2f}"
         )
     print(
-        "sent/ans: one call with one sentence / one ~120-word answer, alone; loaded: one answer while two "
-        "threads embed 8-sentence batches; N thr/s: sentences/s with N threads of one-sentence calls"
+        "ms; sent/ans: one call with one sentence / one ~120-word answer, alone (cpu: CPU ms per sentence); "
+        "loaded: one answer while two threads embed 8-sentence batches; N thr/s: sentences/s with N threads "
+        "of one-sentence calls; 2thr cpu: CPU ms per sentence with 2 threads"
     )
 
 
