@@ -18,8 +18,9 @@ COPY . .
 RUN pip install -c /tmp/constraints.txt -e .
 COPY --from=web /src/frontend/dist /app/frontend/dist
 # A numeric user, so Kubernetes' runAsNonRoot can verify it (it cannot resolve a user name).
-RUN useradd --uid 10001 --create-home talentsync && mkdir -p /data && chown talentsync /data
+RUN groupadd --gid 10001 talentsync && useradd --uid 10001 --gid 10001 --create-home talentsync \
+ && mkdir -p /data && chown 10001:10001 /data
 USER 10001
 ENV DATA_DIR=/data
-EXPOSE 8000
+EXPOSE 8000 9464
 CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]
