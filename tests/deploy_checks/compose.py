@@ -8,6 +8,7 @@ non-zero on purpose so that its supervisor restarts it).
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Iterator
@@ -337,6 +338,19 @@ def check_secret_settings_wired(services: dict[str, Any]) -> list[str]:
     return problems
 
 
+def check_spec(compose: dict[str, Any]) -> list[str]:
+    """The Compose specification itself, through an independent typed parser (the `compose_spec`
+    Rust crate's bindings): unknown keys, wrong enum values, unparsable ports, undefined volumes.
+    It gets JSON because it does not expand YAML merge keys; PyYAML already has."""
+    from compose_spec import PyCompose
+
+    try:
+        PyCompose.from_json(json.dumps(compose)).validate()
+    except ValueError as error:
+        return [f"Compose specification: {error}"]
+    return []
+
+
 def check_dockerignore(text: str) -> list[str]:
     """`COPY . .` must not bake the compose secrets (.env) into an image layer."""
     entries = {line.strip().lstrip("/") for line in text.splitlines()}
@@ -346,7 +360,8 @@ def check_dockerignore(text: str) -> list[str]:
 def check_compose(compose: dict[str, Any], root: Path) -> list[str]:
     services = compose["services"]
     problems = (
-        check_files(services, root)
+        check_spec(compose)
+        + check_files(services, root)
         + check_images(services)
         + check_variables(compose, root)
         + check_secret_values(services)

@@ -151,6 +151,14 @@ MUTATIONS: dict[str, tuple[Callable[[Compose], None], str]] = {
         ),
         "worker-transcription: secret setting(s) ['ASSEMBLYAI_API_KEY'] are not passed in",
     ),
+    "misspelt key (Compose spec)": (
+        lambda c: services(c)["api"].update(helthcheck=services(c)["api"].pop("healthcheck")),
+        "Compose specification: extension key `helthcheck`",
+    ),
+    "unknown dependency condition (Compose spec)": (
+        lambda c: services(c)["api"]["depends_on"].update(redis={"condition": "service_ready"}),
+        "unknown variant `service_ready`",
+    ),
     "no restart policy": (lambda c: services(c)["worker-retrieval"].pop("restart"), "no restart policy"),
 }
 
