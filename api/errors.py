@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -88,6 +88,19 @@ def install_error_handlers(app: FastAPI) -> None:
         log.warning("database rejected a value", extra={"path": request.url.path, "error": str(exc.orig)[:200]})
         return JSONResponse(
             {"detail": "A value is out of range or contains characters that cannot be stored."}, status_code=422
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(request: Request, exc: DBAPIError) -> JSONResponse:
+        # PostgreSQL restarting, unreachable or out of connections: a pooled connection that died
+        # with the server fails its next use. The client may retry; whether a write that was under
+        # way took effect is not known here, so the message does not claim either way.
+        log.error("database unavailable", extra={"path": request.url.path, "error": str(exc.orig)[:200]})
+        return JSONResponse(
+            {"detail": "The database is unavailable for a moment; try again in a few seconds."},
+            status_code=503,
+            headers={"Retry-After": "3"},
         )
 
     @app.exception_handler(redis.exceptions.RedisError)
