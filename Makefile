@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NPM := npm --prefix frontend --no-audit --no-fund --loglevel=error
 
-.PHONY: up test test-fast lint bench install frontend chromium clean-data help
+.PHONY: up test test-fast lint bench install frontend chromium clean-data help resync-vectors
 
 help:
 	@echo "make up      - install what is missing, start the whole product on 127.0.0.1 (Ctrl-C stops it)"
 	@echo "make test    - install what is missing and run every test (unit, integration, slow, browser)"
 	@echo "make lint    - ruff + mypy"
 	@echo "make bench   - benchmarks; figures printed and written to bench/results/*.json"
+	@echo "make resync-vectors - re-embed the question bank into the vector store (ARGS=--wipe to start clean)"
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -61,6 +62,11 @@ lint: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+# Re-embed the question bank from PostgreSQL into the configured vector store (Pinecone when
+# PINECONE_API_KEY/PINECONE_HOST are set). ARGS=--wipe empties the namespaces first.
+resync-vectors: install
+	$(PY) -m talentsync.vectors.resync $(ARGS)
 
 clean-data:
 	rm -rf .data

@@ -38,6 +38,10 @@ class VectorStore(Protocol):
 
     def count(self, namespace: str) -> int: ...
 
+    def clear(self, namespace: str) -> None:
+        """Delete every vector in the namespace (a re-sync from PostgreSQL starting clean)."""
+        ...
+
     def health(self) -> str: ...
 
 

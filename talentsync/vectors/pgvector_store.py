@@ -88,6 +88,11 @@ class PgVectorStore:
             table = VECTOR_NAMESPACES[namespace]
             return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
 
+    def clear(self, namespace: str) -> None:
+        check_namespace(namespace)
+        with self._engine.begin() as conn:
+            conn.execute(text(f"DELETE FROM {VECTOR_NAMESPACES[namespace]}"))  # noqa: S608 - fixed table names
+
     def health(self) -> str:
         try:
             with self._engine.connect() as conn:

@@ -13,6 +13,7 @@ Behaves like `PgVectorStore` for the same data; where Pinecone differs, this ada
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterator, Sequence
@@ -157,6 +158,14 @@ class PineconeVectorStore:
             stats = self._index.describe_index_stats()
         ns = (stats.namespaces or {}).get(namespace)
         return int(ns.vector_count) if ns else 0
+
+    def clear(self, namespace: str) -> None:
+        from pinecone.errors.exceptions import NotFoundError
+
+        check_namespace(namespace)
+        # A serverless index may answer 404 for a namespace that holds nothing yet.
+        with self._call("delete all"), contextlib.suppress(NotFoundError):
+            self._index.delete(delete_all=True, namespace=namespace)
 
     def health(self) -> str:
         try:

@@ -202,6 +202,18 @@ def test_delete(store: VectorStore) -> None:
     assert store.query("followups", recs[1].values, top_k=3) == []
 
 
+def test_clear_empties_one_namespace(store: VectorStore) -> None:
+    recs = followup_records(150)  # more than one upsert request's worth
+    store.upsert("followups", recs)
+    store.upsert("questions", recs[:4])
+    store.clear("followups")
+    assert (store.count("followups"), store.count("questions")) == (0, 4)
+    assert store.query("followups", recs[0].values, top_k=3) == []
+    store.clear("followups")  # already empty: not an error
+    store.clear("ideal-answers")  # never written: not an error
+    assert store.count("questions") == 4
+
+
 @pytest.mark.parametrize("call", ["upsert", "query", "delete", "count"])
 def test_unknown_namespace_is_refused(store: VectorStore, call: str) -> None:
     recs = followup_records(1)
