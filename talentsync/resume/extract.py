@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from talentsync.resume.errors import ResumeError
+from talentsync.resume.pdf_layout import reading_order
 from talentsync.resume.sniff import _MACRO_MARKERS
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ PDF_TIME_BUDGET_S = 10.0
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MANY_BLANKS_RE = re.compile(r"\n{3,}")
-_TAB_RE = re.compile(r"[ ]*\t[\t ]*")
+_TAB_RE = re.compile(r"(?<=\S)[ ]*\t[\t ]*")
+_LEADING_TABS_RE = re.compile(r"^\t+", re.MULTILINE)
+_ALIGN_RE = re.compile(r"(?<=\S) {3,}(?=\S)")
 
 
 def extract_text(
@@ -83,9 +86,20 @@ def normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = _CONTROL_RE.sub("", text)
     # A tab separates fields ("Engineer<TAB>2019 - 2021"); keep it as a visible separator.
+    text = _LEADING_TABS_RE.sub(lambda m: "    " * len(m.group(0)), text)
     text = _TAB_RE.sub(" | ", text)
-    lines = [_SPACES_RE.sub(" ", line).strip(" |") for line in text.split("\n")]
+    lines = [_normalise_line(line) for line in text.split("\n")]
     return _MANY_BLANKS_RE.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _normalise_line(line: str) -> str:
+    # Leading indentation is kept (capped): a wrapped bullet's tail is indented deeper than the
+    # bullet, and that is how a continuation is told from a new line. Inside the line, a run of
+    # three or more spaces aligns a field (a date pushed right) and becomes a separator like a tab.
+    body = line.lstrip(" \u00a0")
+    indent = min(len(line) - len(body), 12)
+    body = _SPACES_RE.sub(" ", _ALIGN_RE.sub(" | ", body)).strip(" |")
+    return " " * indent + body if body else ""
 
 
 # ---------------------------------------------------------------------------- plain text
@@ -203,11 +217,24 @@ def _pdf_pages_text(reader: Any, n_pages: int, max_chars: int) -> Iterator[str]:
         if time.monotonic() - started > PDF_TIME_BUDGET_S:
             log.warning("PDF text extraction over budget; skipped pages from %d of %d", index + 1, n_pages)
             return
-        page_text = reader.pages[index].extract_text() or ""
+        page_text = _page_text(reader.pages[index])
         yield page_text
         total += len(page_text)
         if total >= max_chars:
             return
+
+
+def _page_text(page: Any) -> str:
+    """Layout-mode text put in reading order (two columns, right-aligned dates); the plain
+    content-stream text when layout mode cannot place the page's text."""
+    try:
+        layout = page.extract_text(extraction_mode="layout") or ""
+    except Exception as exc:  # layout mode is stricter about fonts than plain mode
+        log.info("PDF layout extraction failed (%s); using plain text for the page", type(exc).__name__)
+        layout = ""
+    if layout.strip():
+        return reading_order(layout)
+    return page.extract_text() or ""
 
 
 # ---------------------------------------------------------------------------- DOCX

@@ -9,6 +9,15 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
+class SourceLine(BaseModel):
+    """Where an extracted item came from: its first line number (1-based, in the extracted text)
+    and the text it was read from (wrapped lines joined), so the review page and a question can
+    point at the candidate's own words."""
+
+    line: int
+    text: str = ""
+
+
 class Role(BaseModel):
     title: str
     employer: str
@@ -16,12 +25,14 @@ class Role(BaseModel):
     end: str | None = None  # same format, or "present"
     location: str | None = None
     bullets: list[str] = Field(default_factory=list)
+    source: SourceLine | None = None
 
 
 class Achievement(BaseModel):
     text: str
     employer: str | None = None  # None when it comes from a project
     numbers: list[str] = Field(default_factory=list)  # "30%", "$1.2M", "3x", "12 services"
+    source: SourceLine | None = None
 
 
 class Education(BaseModel):
@@ -31,6 +42,7 @@ class Education(BaseModel):
     end: str | None = None
     details: list[str] = Field(default_factory=list)
     raw: str = ""
+    source: SourceLine | None = None
 
 
 class Project(BaseModel):
@@ -39,6 +51,7 @@ class Project(BaseModel):
     technologies: list[str] = Field(default_factory=list)
     bullets: list[str] = Field(default_factory=list)
     link: str | None = None
+    source: SourceLine | None = None
 
 
 class ParsedResume(BaseModel):
@@ -52,11 +65,15 @@ class ParsedResume(BaseModel):
     education: list[Education] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     certifications: list[str] = Field(default_factory=list)
+    publications: list[str] = Field(default_factory=list)  # titles of papers, talks, articles
     organisations: list[str] = Field(default_factory=list)
     places: list[str] = Field(default_factory=list)
     years_experience: float | None = None
     achievements: list[Achievement] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)  # raw text per detected section
+    # Source lines of the plain-string items: {"skills": {"Go": SourceLine}, "certifications": ...}.
+    # Keyed by the item's text, not its index, so a corrected list keeps the sources it still matches.
+    sources: dict[str, dict[str, SourceLine]] = Field(default_factory=dict)
 
 
 class ResumeQuestion(BaseModel):

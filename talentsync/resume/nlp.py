@@ -67,3 +67,40 @@ def skill_spans(doc: Doc) -> list[Span]:
         matches = list(by_lower(doc)) + list(by_orth(doc))
     spans = [Span(doc, start, end, label=match_id) for match_id, start, end in matches]
     return sorted(filter_spans(spans), key=lambda s: s.start)
+
+
+class Entities:
+    """Entity and skill look-ups by character span over one analysed resume text."""
+
+    def __init__(self, doc: Doc, known_skill_names: set[str]) -> None:
+        self.doc = doc
+        self.skills = skill_spans(doc)
+        self._skill_chars: set[int] = set()
+        for span in self.skills:
+            self._skill_chars.update(range(span.start_char, span.end_char))
+        self._known = known_skill_names
+        # Entities that run across a line break join unrelated fields ("CA Software Engineer").
+        self.ents = [e for e in doc.ents if "\n" not in e.text and not self._is_skill(e)]
+
+    def _is_skill(self, ent: Span) -> bool:
+        if ent.text.lower() in self._known:
+            return True
+        covered = sum(1 for i in range(ent.start_char, ent.end_char) if i in self._skill_chars)
+        return covered >= 0.5 * max(1, len(ent.text.strip()))
+
+    def labels_in(self, start: int, end: int) -> set[str]:
+        """Labels of entities covering most of [start, end)."""
+        labels: set[str] = set()
+        length = max(1, end - start)
+        for ent in self.ents:
+            overlap = min(end, ent.end_char) - max(start, ent.start_char)
+            if overlap > 0 and overlap >= 0.6 * length:
+                labels.add(ent.label_)
+        return labels
+
+    def skills_in(self, start: int, end: int) -> list[str]:
+        out: list[str] = []
+        for span in self.skills:
+            if span.start_char >= start and span.end_char <= end and span.label_ not in out:
+                out.append(span.label_)
+        return out
