@@ -66,7 +66,15 @@ class _ActivityObserver(ActivityInboundInterceptor):
         try:
             return await super().execute_activity(input)
         except (asyncio.CancelledError, temporalio.exceptions.CancelledError):
-            outcome = "cancelled"  # the workflow moved on or the worker is stopping: not a failure
+            # The SDK cancels an attempt that outran its start-to-close or heartbeat timeout: that is
+            # a failure (Temporal retries it). Cancelled because the workflow moved on or the worker
+            # is stopping is not.
+            details = activity.cancellation_details()
+            if details is not None and details.timed_out:
+                outcome = "timed_out"
+                ACTIVITY_FAILURES.labels(activity=name, error="TimedOut").inc()
+            else:
+                outcome = "cancelled"
             raise
         except BaseException as err:
             outcome = "failed"

@@ -23,6 +23,7 @@ from prometheus_client.exposition import choose_encoder
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
+from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talentsync.logcontext import bind_log_context
@@ -68,10 +69,26 @@ def request_id_from(scope: Scope) -> str:
 
 
 def route_template(scope: Scope) -> str:
-    # Starlette's router records the matched route in the (shared) scope while routing.
+    """The matched route's path template, e.g. `/api/sessions/{session_id}/answers`.
+
+    The router records the matched route in the (shared) scope while routing. FastAPI keeps an
+    included router nested, so a route under `include_router(..., prefix="/api")` knows only its
+    own part (`/sessions/{session_id}/answers`); the prefix is then the part of the path in front of
+    where the route's pattern matches. That prefix is literal text the router matched, so labels
+    stay a fixed set however the path is spelled.
+    """
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else UNMATCHED
+    template = getattr(route, "path", None)
+    if not isinstance(template, str):
+        return UNMATCHED
+    regex = getattr(route, "path_regex", None)
+    path = get_route_path(scope)
+    if regex is None or regex.match(path):
+        return template
+    for i, ch in enumerate(path):
+        if ch == "/" and i and regex.match(path[i:]):
+            return path[:i] + template
+    return UNMATCHED
 
 
 class ObservabilityMiddleware:

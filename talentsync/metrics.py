@@ -35,13 +35,15 @@ DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 
 ACTIVITY_DURATION = Histogram(
     "talentsync_activity_duration_seconds",
-    "Time an activity attempt took in this worker, by activity name and outcome (completed, failed, cancelled).",
+    "Time an activity attempt took in this worker, by activity name and outcome "
+    "(completed, failed, timed_out, cancelled).",
     ["activity", "outcome"],
     buckets=DURATION_BUCKETS,
 )
 ACTIVITY_FAILURES = Counter(
     "talentsync_activity_failures",
-    "Activity attempts that raised, by activity name and error type. Temporal retries most of them.",
+    "Activity attempts that raised or timed out (error TimedOut), by activity name and error type. "
+    "Temporal retries most of them.",
     ["activity", "error"],
 )
 ANSWERS_SCORED = Counter(
@@ -87,13 +89,21 @@ class SessionStatusCollector(Collector):
             self._cached, self._at = counts, time.monotonic()
             return counts
 
+    @staticmethod
+    def _family() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "talentsync_sessions", "Interview sessions by status (from PostgreSQL).", labels=["status"]
+        )
+
+    def describe(self) -> Iterator[Metric]:
+        # Registering asks for the names; without this it would run collect() (a query) to learn them.
+        yield self._family()
+
     def collect(self) -> Iterator[Metric]:
         counts = self._counts()
         if counts is None:  # no data beats a zero that looks like "no sessions"
             return
-        family = GaugeMetricFamily(
-            "talentsync_sessions", "Interview sessions by status (from PostgreSQL).", labels=["status"]
-        )
+        family = self._family()
         for status, n in sorted(counts.items()):
             family.add_metric([status], n)
         yield family
@@ -111,10 +121,18 @@ class TemporalSdkCollector(Collector):
         self._url = url
         self._timeout_s = timeout_s
 
-    def collect(self) -> Iterator[Metric]:
-        ok = GaugeMetricFamily(
+    def describe(self) -> Iterator[Metric]:
+        # Registering asks for the names; without this it would read the SDK page (not up yet) to learn them.
+        yield self._ok()
+
+    @staticmethod
+    def _ok() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
             "talentsync_temporal_sdk_scrape_ok", "1 if the Temporal SDK's metrics were read on this scrape."
         )
+
+    def collect(self) -> Iterator[Metric]:
+        ok = self._ok()
         try:
             with urllib.request.urlopen(self._url, timeout=self._timeout_s) as resp:  # noqa: S310 - our own loopback URL
                 text = resp.read().decode()

@@ -13,7 +13,7 @@ import logging
 import uuid
 
 import pytest
-from fastapi import Depends, FastAPI, WebSocket
+from fastapi import APIRouter, Depends, FastAPI, WebSocket
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
@@ -122,30 +122,34 @@ def sample(name: str, labels: dict[str, str]) -> float:
 
 @pytest.fixture
 def app_client() -> TestClient:
+    # Wired like api/main.py: routers included under /api (FastAPI keeps them nested).
     app = FastAPI(dependencies=[Depends(bind_session_id)])
     app.add_middleware(ObservabilityMiddleware)
+    router, inner = APIRouter(), APIRouter()
     seen: dict[str, object] = {}
 
-    @app.get("/api/things/{session_id}")
+    @router.get("/things/{session_id}")
     async def thing(session_id: str) -> dict:
         seen.update(current_log_context())
         return {"ok": True}
 
-    @app.get("/api/sync/{session_id}")
+    @inner.get("/sync/{session_id}")
     def sync_thing(session_id: str) -> dict:  # runs in a thread: the binding must reach it
         seen.update(current_log_context())
         return {"ok": True}
 
-    @app.get("/api/boom")
+    @router.get("/boom")
     async def boom() -> None:
         raise RuntimeError("unhandled")
 
-    @app.websocket("/api/ws/{session_id}")
+    @router.websocket("/ws/{session_id}")
     async def ws(websocket: WebSocket, session_id: str) -> None:
         await websocket.accept()
         await websocket.send_text("hi")
         await websocket.receive_text()
 
+    router.include_router(inner)
+    app.include_router(router, prefix="/api")
     install_observability(app)
     client = TestClient(app, raise_server_exceptions=False)
     client.seen = seen  # type: ignore[attr-defined]
@@ -165,8 +169,15 @@ def test_request_id_is_accepted_when_sane_and_made_otherwise(app_client: TestCli
 
 
 def test_sync_routes_see_the_session_id(app_client: TestClient) -> None:
+    before = sample(
+        "talentsync_api_requests_total", {"method": "GET", "route": "/api/sync/{session_id}", "status": "200"}
+    )
     app_client.get("/api/sync/s-42")
     assert app_client.seen["session_id"] == "s-42"  # type: ignore[attr-defined]
+    after = sample(
+        "talentsync_api_requests_total", {"method": "GET", "route": "/api/sync/{session_id}", "status": "200"}
+    )
+    assert after == before + 1, "a route two routers deep is labelled with its full template"
 
 
 def test_metrics_use_route_templates_and_count_errors(app_client: TestClient) -> None:

@@ -7,12 +7,16 @@ activity and error type, and timed apart from the attempt that succeeds.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+import sys
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 from prometheus_client import REGISTRY
 from temporalio import activity, workflow
@@ -34,6 +38,28 @@ def flaky_step(n: int) -> int:
     if activity.info().attempt == 1:
         raise ApplicationError("first try fails", type="FlakyError")
     return n + 1
+
+
+@activity.defn(name="observed_slow_step")
+def slow_step() -> str:
+    if activity.info().attempt == 1:
+        # Past start-to-close (1 s) and the SDK's grace (~5 s), after which it cancels the attempt
+        # itself; short sleeps, so the cancel it raises in this thread lands between them.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+    return "done"
+
+
+@workflow.defn(sandboxed=False)
+class SlowWorkflow:
+    @workflow.run
+    async def run(self) -> str:
+        return await workflow.execute_activity(
+            slow_step,
+            start_to_close_timeout=timedelta(seconds=1),
+            retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=10), maximum_attempts=3),
+        )
 
 
 @workflow.defn(sandboxed=False)
@@ -95,3 +121,37 @@ async def test_activity_lines_and_metrics(env: WorkflowEnvironment) -> None:
         completed_before + 1
     )
     assert value("talentsync_activity_duration_seconds_count", {"activity": ACTIVITY, "outcome": "failed"}) >= 1
+
+
+async def test_an_attempt_that_times_out_counts_as_a_failure() -> None:
+    # Real time (a dev server), not time skipping: the SDK cancels the attempt when its own clock says
+    # start-to-close has passed, as in production.
+    labels = {"activity": "observed_slow_step", "error": "TimedOut"}
+    before = value("talentsync_activity_failures_total", labels)
+    queue = f"obs-{uuid.uuid4().hex[:8]}"
+    dev_server = str(Path(sys.executable).parent / "temporal")
+    async with await WorkflowEnvironment.start_local(dev_server_existing_path=dev_server, ui=False) as env:
+        with ThreadPoolExecutor(2) as pool:
+            async with Worker(
+                env.client,
+                task_queue=queue,
+                workflows=[SlowWorkflow],
+                activities=[slow_step],
+                activity_executor=pool,
+                interceptors=[ObservabilityInterceptor()],
+                workflow_runner=UnsandboxedWorkflowRunner(),
+            ):
+                result = await env.client.execute_workflow(
+                    SlowWorkflow.run, id=f"slow-{uuid.uuid4()}", task_queue=queue
+                )
+                # The retry has already answered the workflow; the first attempt runs on until the
+                # SDK gives up on it.
+                deadline = time.monotonic() + 15
+                while value("talentsync_activity_failures_total", labels) == before and time.monotonic() < deadline:  # noqa: ASYNC110 - a counter has no event to await
+                    await asyncio.sleep(0.1)
+    assert result == "done"
+    assert value("talentsync_activity_failures_total", labels) == before + 1
+    timed_out = value(
+        "talentsync_activity_duration_seconds_count", {"activity": "observed_slow_step", "outcome": "timed_out"}
+    )
+    assert timed_out >= 1
