@@ -1,7 +1,7 @@
 """Fitted listening-point model (written by bench/scoring_fit.py; do not edit by hand).
 
 Fitted on 1932 (answer, listening point) pairs from 6 modules (backend-python, behavioral, data-
-science-ml, frontend-react, product-management, system-design) at commit 0ceb66149142. Features, in
+science-ml, frontend-react, product-management, system-design) at commit 1b45d01f791a. Features, in
 order: example_best, example_top2, description_best, label_best, contrast, lexical, echo,
 answer_fit, answer_margin, answer_ideal, answer_length, unit_keyword_share, unit_specifics,
 answer_keyword_density, answer_term_density, answer_vague_density.

@@ -68,11 +68,12 @@ RECITE_OVERLAP = 0.75
 # A sentence this close to the question (and closer to it than to any evidence) restates it.
 ECHO_COS = 0.55
 ECHO_MARGIN = 0.05
+ECHO_FLAG_SHARE = 0.25  # share of sentences restating the question that marks the answer as an echo
 # Form counts in full once coverage (or, without points, closeness to a strong answer) reaches this.
 CONTENT_GATE_LO, CONTENT_GATE_HI = 10.0, 55.0
 GATE_FULL_RELEVANCE = 50.0
 OFF_TOPIC_BELOW = 25.0
-RAMBLING_PENALTY = 0.5
+RAMBLING_PENALTY = 0.8
 # Claim-free verbs ("ensures", "leverages", "work together") per 100 words marking buzzword prose.
 BUZZWORD_DENSITY = 1.5
 REPETITION_MIN_DISTINCT = 0.6
@@ -283,7 +284,7 @@ def score_with_features(
         flags.append("keyword_stuffing")
     if units.recited.sum() >= 2 or (units.recited.any() and units.recited.mean() >= 0.4):
         flags.append("recites_rubric")
-    if units.echo.mean() >= 0.4:
+    if units.echo.mean() >= ECHO_FLAG_SHARE:
         flags.append("echoes_question")
     distinct_share = len({u.lower() for u in sentences}) / len(sentences)
     repetitive = len(sentences) >= 4 and distinct_share < REPETITION_MIN_DISTINCT
