@@ -39,13 +39,14 @@ class Line:
     heading_hint: bool = False  # underlined, boxed by rules, `=== X ===` or markdown `#`
     markdown_level: int = 0
     parts: list[Line] = field(default_factory=list)  # physical lines joined into this one
+    source_text: str = ""  # when ``text`` was rebuilt from the lines (a project's heading + description)
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
 
     def source(self) -> SourceLine:
-        return SourceLine(line=self.number, text=self.text[:500])
+        return SourceLine(line=self.number, text=(self.source_text or self.text)[:500])
 
 
 def is_decoration(text: str) -> bool:

@@ -214,7 +214,7 @@ def _add_achievements(achievements: list[Achievement], line: Line, employer: str
                     text=text,
                     employer=employer,
                     numbers=numbers,
-                    source=SourceLine(line=line.number, text=line.text[:500]),
+                    source=line.source(),
                 )
             )
 

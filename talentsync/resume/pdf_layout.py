@@ -65,7 +65,8 @@ def fields_line(row: str) -> str:
     gaps = [len(g) for g in _GAP_RE.findall(body)]
     if not gaps:
         return " " * indent + body
-    typical = statistics.median([*gaps, *([1] * len(body.split()))])
+    # Justified lines have uniformly wide gaps; compare each gap with the line's usual word gap.
+    typical = statistics.median(len(g) for g in re.findall(r"(?<=\S) +(?=\S)", body))
 
     def replace(match: re.Match[str]) -> str:
         size = len(match.group(1))

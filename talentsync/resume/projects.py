@@ -118,7 +118,8 @@ def _finish(
         opening = f"{project.name} — {project.description}" if project.description else head.text
         whole = " ".join([opening] if project.description else [opening, *(line.text for line in prose)])
         whole = re.sub(r"\s*" + URL_RE.pattern, "", whole).strip()
-        described.insert(0, Line(text=whole, number=head.number, start=start, raw=head.raw))
+        origin = " ".join([head.text, *(line.text for line in prose)])
+        described.insert(0, Line(text=whole, number=head.number, start=start, raw=head.raw, source_text=origin))
     return project, described
 
 

@@ -1,14 +1,16 @@
-"""Interview questions grounded in specific resume items.
+"""Interview questions grounded in specific resume items, in natural English.
 
-Each question quotes or paraphrases one resume line and carries key points derived from that
-line, so the scorer treats it like any bank question. Everything is deterministic: the same
-parsed resume gives the same questions, slugs and template choices (a hash of the item, never
-``random``), which keeps Temporal activity retries and session replays stable.
+Each question is built from one item of one type (achievement, project, role, skill) with a
+template whose slots take that type's parts: a verb clause turned to the second person ("At Monzo
+Bank, you cut the monthly Google Cloud bill by 38% ..."), a measured quantity with its article
+("the p99 checkout latency"), a project's name, a title and an employer. An item that fails the
+checks in ``item_checks`` (decoration, a fragment, a split list) never reaches a template.
 
-Priority: quantified achievements (percentages and money before plain counts, recent roles
-first), then projects, then the most recent role's technologies. When candidates of another
-kind exist, achievements take at most ``max_questions - 1`` slots so one session covers more
-than one part of the resume.
+Everything is deterministic: the same parsed resume gives the same questions, slugs and template
+choices (a hash of the item, never ``random``), which keeps Temporal activity retries and session
+replays stable. Priority: quantified achievements (percentages and money before plain counts,
+recent roles first), then projects, then the most recent role, then listed skills. When
+candidates of another kind exist, achievements take at most ``max_questions - 1`` slots.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from talentsync.resume.item_checks import name_problem, statement_problem
 from talentsync.resume.models import Achievement, ParsedResume, Project, ResumeQuestion, Role
+from talentsync.resume.skills import ALIAS_TO_CANONICAL
 
 _IRREGULAR_PAST = {
     "built",
@@ -43,9 +47,7 @@ _IRREGULAR_PAST = {
     "rebuilt",
     "oversaw",
     "rewrote",
-    "shipped",
     "shrank",
-    "shrunk",
     "sped",
     "undertook",
     "held",
@@ -53,19 +55,57 @@ _IRREGULAR_PAST = {
     "got",
     "gave",
     "upheld",
+    "hired",
+    "shipped",
+    "split",
+    "met",
+    "saw",
+    "chose",
 }
-_METRIC_RE = re.compile(
-    r"^\w+\s+(?:the\s+|our\s+|a\s+|an\s+|overall\s+)?(?P<metric>[^,;]+?)\s+(?:by|from|to)\s+(?:over\s+|about\s+|~)?[\d$€£]",
+# Present-tense openings of a current job's bullets ("Own paid acquisition ...").
+_PRESENT_VERBS = {
+    "own",
+    "run",
+    "lead",
+    "manage",
+    "coordinate",
+    "maintain",
+    "build",
+    "design",
+    "mentor",
+    "oversee",
+    "drive",
+    "develop",
+    "operate",
+    "support",
+    "write",
+    "teach",
+    "train",
+    "ship",
+    "head",
+}
+# Words that make a quantity something one measures ("the p99 checkout latency").
+_MEASURABLE_RE = re.compile(
+    r"\b(?:latency|time|times|cost|costs|bill|spend|spending|rate|conversion|error|errors|size|revenue|retention|"
+    r"throughput|coverage|clicks|tickets|failures|downtime|alerts|pages|usage|churn|p\d\d|load|traffic|"
+    r"duration|budget|sales|signups|sign-ups|incidents|defects|crashes|speed|score|accuracy|mape)\b",
     re.IGNORECASE,
+)
+_METRIC_RE = re.compile(
+    r"^\w+\s+(?P<metric>[^,;]+?)\s+(?:by|from)\s+(?:over\s+|about\s+|roughly\s+|~)?[\d$€£₦]", re.IGNORECASE
 )
 _METHOD_RE = re.compile(
     r"(?:\bby\s+(?P<gerund>[a-z]+ing\b[^.;,]*?)|\b(?:using|via|through|with)\s+(?P<tool>[^.;,]+?))"
     r"(?:[.;,]|\s+(?:across|for|to|in|on)\b|$)"
 )
+_DETERMINER_RE = re.compile(r"^(?:the|a|an|our|my|their|its|his|her|your|this|that|these|those|\d)\b", re.I)
+_FIRST_PERSON = [(r"\bwe\b", "you"), (r"\bour\b", "your"), (r"\bmy\b", "your"), (r"\bI\b", "you"), (r"\bme\b", "you")]
 # Collaboration platforms are on resumes but make poor "why did you pick X" questions.
 _NOT_TECH_CHOICES = {"GitHub", "GitLab", "Git", "Jira", "Confluence", "Agile", "Scrum", "Kanban"}
-_STRONG_NUMBER_RE = re.compile(r"[%$€£x×]|percent|times|million|billion|\d[kKMB]\b")
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#.-]{2,}")
+# Practices and concepts: fine to discuss, but not "a stack you debugged" or "chose over alternatives".
+_CONCEPTS = {"A/B testing", "ETL", "TDD", "DevOps", "SRE", "CI/CD", "REST APIs", "LLMs", "NLP", "Serverless"}
+_STRONG_NUMBER_RE = re.compile(r"[%$€£₦x×]|percent|times|million|billion|\d[kKMB]\b")
+_WORD_RE = re.compile(r"[^\W\d_][\w+#.-]{2,}")
 _STOP = {
     "the",
     "and",
@@ -105,19 +145,19 @@ def generate_resume_questions(parsed: ParsedResume, max_questions: int = 3) -> l
     """Up to ``max_questions`` questions, each tied to one resume item (see module docstring)."""
     if max_questions <= 0:
         return []
-    achievements = [_achievement_candidate(a, parsed) for a in _ranked_achievements(parsed)]
-    projects = [_project_candidate(p, parsed) for p in parsed.projects if p.name and (p.bullets or p.description)]
+    achievements = [c for a in _ranked_achievements(parsed) if (c := _achievement_candidate(a, parsed))]
+    projects = [c for p in parsed.projects if (c := _project_candidate(p, parsed))]
     role = _most_recent_role(parsed)
-    role_tech = [_role_candidate(role, parsed)] if role is not None else []
-    role_tech = [c for c in role_tech if c is not None]
+    roles = [c for c in [_role_candidate(role, parsed)] if c] if role is not None else []
+    skills = [c for s in parsed.skills if (c := _skill_candidate(s))]
 
-    others = [c for c in projects + role_tech if c is not None]
+    others = projects + roles
     achievement_slots = max_questions - 1 if others and max_questions > 1 else max_questions
     chosen: list[_Candidate] = achievements[:achievement_slots]
-    for candidate in others + achievements[achievement_slots:]:
+    for candidate in others + achievements[achievement_slots:] + skills:
         if len(chosen) >= max_questions:
             break
-        if candidate is not None and candidate.source not in {c.source for c in chosen}:
+        if candidate.source not in {c.source for c in chosen} and not _overlaps(candidate, chosen):
             chosen.append(candidate)
 
     questions: list[ResumeQuestion] = []
@@ -133,6 +173,21 @@ def generate_resume_questions(parsed: ParsedResume, max_questions: int = 3) -> l
     return questions
 
 
+def _overlaps(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
+    """A project whose own line is already asked about as an achievement (and vice versa)."""
+    name = candidate.source.split(" — ")[0].lower() if candidate.kind == "project" else None
+    for other in chosen:
+        if name and other.kind == "achievement" and other.source.lower().startswith(name):
+            return True
+        if (
+            candidate.kind == "achievement"
+            and other.kind == "project"
+            and candidate.source.lower().startswith(other.source.split(" — ")[0].lower())
+        ):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------------------- achievements
 
 
@@ -140,35 +195,67 @@ def _ranked_achievements(parsed: ParsedResume) -> list[Achievement]:
     def strength(a: Achievement) -> int:
         return 0 if any(_STRONG_NUMBER_RE.search(n) for n in a.numbers) else 1
 
-    indexed = list(enumerate(parsed.achievements))
+    indexed = [(i, a) for i, a in enumerate(parsed.achievements) if statement_problem(a.text) is None]
     indexed.sort(key=lambda pair: (strength(pair[1]), pair[0]))
     return [a for _, a in indexed]
 
 
-def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidate:
+def _clause(text: str) -> str | None:
+    """'Cut latency by 30%' -> 'cut latency by 30%'; None when the text does not open with a verb."""
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    is_verb = word in _IRREGULAR_PAST or word in _PRESENT_VERBS or (word.endswith("ed") and len(word) > 4)
+    if not is_verb or not rest:
+        return None
+    clause = f"{word} {rest}".strip()
+    for pattern, replacement in _FIRST_PERSON:
+        clause = re.sub(pattern, replacement, clause)
+    return clause
+
+
+def _with_article(phrase: str) -> str:
+    phrase = phrase.strip()
+    if _DETERMINER_RE.match(phrase):
+        return phrase
+    return f"the {phrase}"
+
+
+def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidate | None:
     text = item.text.strip().rstrip(".")
+    employer = item.employer if item.employer and name_problem(item.employer) is None else None
+    # A verb clause reads as "you <did X>" only for a job's bullet; a project's line ("Used at four
+    # companies") describes the project, so it is quoted instead.
+    clause = _clause(text) if employer else None
+    if clause is not None and len(clause.split()) > 32:
+        clause = None
     metric_match = _METRIC_RE.search(text)
     metric = metric_match.group("metric").strip() if metric_match else None
+    if metric and not _MEASURABLE_RE.search(metric):
+        metric = None
     method_match = _METHOD_RE.search(text)
     method = (method_match.group("gerund") or method_match.group("tool")).strip() if method_match else None
-    number = item.numbers[0] if item.numbers else "that number"
     skills = _skills_in(text, parsed.skills)
-    clause = _as_clause(text)
-    at = f"At {item.employer}, you" if item.employer else "You"
-    where = f" at {item.employer}" if item.employer else ""
-    measured = metric or "the result"
+    if clause and metric:
+        # Resume style drops articles ("Cut monthly bill by 38%"); spoken English keeps them.
+        verb, _, rest = clause.partition(" ")
+        if rest.startswith(metric):
+            clause = f"{verb} {_with_article(metric)}{rest[len(metric) :]}"
+    opening = f"At {_org(employer)}, you {clause}." if clause and employer else f"Your resume says: “{text}.”"
 
     def build(variant: int) -> ResumeQuestion:
         texts = [
-            f"{at} {clause}. Walk me through how you measured {measured}: what was the baseline, "
-            f"and how did you confirm the {number} held up?",
-            f"Your resume says you {clause}{where}. What made this a priority, and what did you "
-            f"personally do to get to {number}?",
-            f"{at} {clause}. What alternatives did you consider, what trade-offs came with the "
-            f"approach you chose, and what would you do differently today?",
+            f"{opening} How did you measure {_with_article(metric)} before and after the change, and how did you "
+            "check that the improvement held up?"
+            if metric
+            else f"{opening} How did you know it worked: what did you measure, and what was the starting point?",
+            f"{opening} What did you personally do to make that happen, and what did the rest of the team do?",
+            f"{opening} Which other approaches did you consider, and what trade-offs came with the one you chose?",
         ]
+        where = f" at {_org(employer)}" if employer else ""
         key_points = [
-            f"Gives the baseline for {measured} before the change and how it was measured",
+            f"Gives the baseline for {_with_article(metric)} and how it was measured"
+            if metric
+            else "Gives the starting point and how the result was measured",
             f"Explains the specific change they made ({method})"
             if method
             else "Explains the specific change they made and why it worked",
@@ -176,21 +263,15 @@ def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidat
             f"Separates their own contribution from the team's{where}",
             "Names a trade-off, risk or lesson learned",
         ]
-        opening = (
-            f"{metric[:1].upper() + metric[1:]} was what we set out to improve"
-            if metric
-            else "The goal was an outcome we could measure"
-        )
         ideal = (
-            f"{'At ' + item.employer + ': ' if item.employer else ''}{opening}. "
-            "Before changing anything I measured the baseline with the same tooling we would use "
-            "afterwards, "
-            f"so the comparison was fair. I {clause}. "
+            f"{'At ' + _org(employer) + ', ' if employer else ''}the goal was a result we could measure"
+            f"{' (' + _with_article(metric) + ')' if metric else ''}. Before changing anything I measured the "
+            f"baseline with the same tooling we would use afterwards, so the comparison was fair. "
             f"{'The key change was ' + method + '. ' if method else ''}"
-            f"I rolled it out gradually, compared against the baseline and confirmed the {number} "
-            "held over time. "
-            f"My part was the design and the measurement; the team helped with review and rollout. "
-            f"The trade-off was added complexity, and next time I would set up the measurement even earlier."
+            f"I rolled it out gradually, compared against the baseline and confirmed the result "
+            f"({', '.join(item.numbers[:2])}) held over time. My part was the design and the measurement; the "
+            "team helped with review and rollout. The trade-off was added complexity, and next time I would set "
+            "up the measurement even earlier."
         )
         keywords = _keywords(item.numbers + skills + ([metric] if metric else []) + ([method] if method else []))
         return _question("achievement", text, texts[variant], ideal, key_points, keywords)
@@ -201,94 +282,147 @@ def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidat
 # ---------------------------------------------------------------------------- projects
 
 
-def _project_candidate(project: Project, parsed: ParsedResume) -> _Candidate:
-    source = project.name + (f" — {project.description}" if project.description else "")
+def _project_candidate(project: Project, parsed: ParsedResume) -> _Candidate | None:
+    if name_problem(project.name) is not None:
+        return None
     detail = (project.bullets[0] if project.bullets else project.description).rstrip(".")
-    tech = [t for t in project.technologies or _skills_in(detail, parsed.skills) if t not in _NOT_TECH_CHOICES][:3]
-    tech_phrase = _join(tech) if tech else "your technology stack"
+    if detail and statement_problem(detail) is not None:
+        detail = ""
+    source = project.name + (f" — {project.description}" if project.description else "")
+    tech = [
+        t
+        for t in project.technologies or _skills_in(detail, parsed.skills)
+        if t not in _NOT_TECH_CHOICES and name_problem(t) is None
+    ][:3]
+    tech_phrase = _join([_short(t) for t in tech])
+    name = project.name
 
     def build(variant: int) -> ResumeQuestion:
         texts = [
-            f"Tell me about {project.name}. What problem were you solving, and why did you pick {tech_phrase}?",
-            f"In {project.name} you used {tech_phrase}. What was the hardest technical decision you "
-            "made there, "
-            f"and what would you change now?",
-            f"Walk me through the architecture of {project.name}: the main components, how data flows "
-            f"between them, and how you tested it.",
+            f"Tell me about {name}: what problem does it solve, and why did you build it with {tech_phrase}?"
+            if tech
+            else f"Tell me about {name}: what problem does it solve, and who uses it?",
+            f"Walk me through the architecture of {name}: the main components, how data flows between them, and "
+            "how you tested it.",
+            f"What was the hardest technical decision you made in {name}, and what would you do differently now?",
         ]
         key_points = [
-            f"States the problem {project.name} solves and who it is for",
+            f"States the problem {name} solves and who it is for",
             "Describes the main components and how they fit together",
-            f"Justifies the choice of {tech_phrase} over alternatives",
-            f"Explains how it was tested or validated{' (' + detail + ')' if detail else ''}",
+            f"Justifies the choice of {tech_phrase} over alternatives" if tech else "Justifies the main design choice",
+            "Explains how it was tested or validated",
             "Names a limitation or a next step",
         ]
         ideal = (
-            f"{project.name} started from a concrete problem: {project.description or detail}. "
-            f"I built it with {tech_phrase} because it fit the constraints I had. "
-            "The main components are an input layer, the core logic and storage, with clear "
-            "interfaces between them. "
-            f"{'A result I can point to: ' + detail + '. ' if detail else ''}"
-            f"I tested it with unit tests and a realistic load or data set, and the biggest limitation "
-            f"today is what I would tackle next."
+            f"{name} started from a concrete problem{': ' + detail if detail else ''}. "
+            f"I built it with {tech_phrase or 'a small, familiar stack'} because it fit the constraints I had. "
+            "The main components are an input layer, the core logic and storage, with clear interfaces between "
+            "them. I tested it with unit tests and a realistic load or data set, and the biggest limitation today "
+            "is what I would tackle next."
         )
-        keywords = _keywords([project.name, *tech, *_numbers(detail)])
+        keywords = _keywords([name, *tech, *_numbers(detail)])
         return _question("project", source, texts[variant], ideal, key_points, keywords)
 
     return _Candidate("project", source, build)
 
 
-# ---------------------------------------------------------------------------- role tech
+# ---------------------------------------------------------------------------- roles and skills
 
 
 def _most_recent_role(parsed: ParsedResume) -> Role | None:
-    dated = [r for r in parsed.roles if r.start]
+    usable = [r for r in parsed.roles if r.title and name_problem(r.title, max_words=10) is None]
+    dated = [r for r in usable if r.start]
     if not dated:
-        return parsed.roles[0] if parsed.roles else None
+        return usable[0] if usable else None
     # "present" sorts after any year; among equal ends the later start wins.
     return max(dated, key=lambda r: ("9999" if r.end == "present" else (r.end or r.start or ""), r.start or ""))
 
 
 def _role_candidate(role: Role, parsed: ParsedResume) -> _Candidate | None:
+    employer = role.employer if role.employer and name_problem(role.employer) is None else None
+    # Only vocabulary technologies make "the stack you worked with" questions; "Hemodynamic monitoring"
+    # or "Roadmapping" are skills, not a stack, and get the role questions without a stack.
     tech = [
-        t for t in _skills_in(" ".join(role.bullets), parsed.skills) or parsed.skills if t not in _NOT_TECH_CHOICES
+        t
+        for t in _skills_in(" ".join(role.bullets), parsed.skills)
+        if t not in _NOT_TECH_CHOICES
+        and t not in _CONCEPTS
+        and t[:1].isupper()
+        and name_problem(t) is None
+        and _short(t).lower() in ALIAS_TO_CANONICAL
     ][:3]
-    if not tech:
-        return None
-    title = role.title or "engineer"
-    employer = role.employer or "your most recent company"
-    source = f"{title} — {employer}" + (f": {role.bullets[0]}" if role.bullets else "")
-    tech_phrase = _join(tech)
+    title = role.title.split(",")[0].strip()  # "Senior Product Manager, Payments" reads as "Senior Product Manager"
+    employer = _org(employer) if employer else None
+    at = f" at {employer}" if employer else ""
+    source = f"{title} — {employer or ''}" + (f": {role.bullets[0]}" if role.bullets else "")
+    kind = "role_tech" if tech else "role"
+    tech_phrase = _join([_short(t) for t in tech])
+    first = _short(tech[0]) if tech else ""
 
     def build(variant: int) -> ResumeQuestion:
-        texts = [
-            f"As {title} at {employer} you worked with {tech_phrase}. Describe a production problem you "
-            f"debugged in that stack, step by step.",
-            f"At {employer}, how did {tech[0]} fit into the system you worked on as {title}, and where did "
-            f"it reach its limits?",
-            f"In your role as {title} at {employer} you used {tech_phrase}. How did you decide on "
-            f"{tech[0]} over the alternatives, and how did you run it in production?",
-        ]
+        if tech:
+            texts = [
+                f"In your role as {title}{at}, you worked with {tech_phrase}. Describe a production problem you "
+                "debugged in that stack, step by step.",
+                f"{'At ' + employer if employer else 'In your most recent job'}, how did {first} fit into the "
+                "system you worked on, and where did it reach its limits?",
+                f"In your role as {title}{at}, how did you choose {first} over the alternatives, and how did you "
+                "run it in production?",
+            ]
+        else:
+            texts = [
+                f"In your role as {title}{at}, what were you responsible for, and what is one decision you made "
+                "there that you would still defend today?",
+                f"What did a typical week look like in your role as {title}{at}, and what did you change about it?",
+                f"In your role as {title}{at}, what was the hardest problem you owned, and how did you solve it?",
+            ]
         key_points = [
-            f"Describes the system at {employer} and their responsibility in it as {title}",
-            f"Shows hands-on depth with {tech[0]} (configuration, failure modes, performance)",
+            f"Describes the work{at} and their responsibility in it as {title}",
+            f"Shows hands-on depth with {first} (configuration, failure modes, performance)"
+            if tech
+            else "Gives a concrete example rather than a job description",
             "Walks through a concrete problem: symptoms, diagnosis, fix",
-            "Mentions monitoring, testing or rollback that kept production safe",
+            "Mentions monitoring, testing or rollback that kept things safe",
             "Names an alternative and why it was or was not chosen",
         ]
         ideal = (
-            f"At {employer} I worked as {title} on a system built with {tech_phrase}. "
-            f"{tech[0]} sat at the core of it; I owned its configuration and its behaviour under load. "
-            "One incident: latency rose after a deploy, I checked dashboards and logs, reproduced it, "
-            "found the cause, "
-            f"shipped a fix behind a flag and added a test and an alert so it would not recur. "
-            f"We had compared {tech[0]} with alternatives and chose it for its fit with our team "
-            "and workload."
+            f"{'At ' + employer if employer else 'In that job'} I worked as {title}"
+            f"{' on a system built with ' + tech_phrase if tech else ''}. I owned a clear part of it and its "
+            "behaviour in production. One incident: latency rose after a deploy, I checked dashboards and logs, "
+            "reproduced it, found the cause, shipped a fix behind a flag and added a test and an alert so it "
+            "would not recur. We had compared the alternatives and chose what fit our team and workload."
         )
-        keywords = _keywords([employer, *tech])
-        return _question("role_tech", source, texts[variant], ideal, key_points, keywords)
+        keywords = _keywords([employer or "", *tech])
+        return _question(kind, source, texts[variant], ideal, key_points, keywords)
 
-    return _Candidate("role_tech", source, build)
+    return _Candidate(kind, source, build)
+
+
+def _skill_candidate(skill: str) -> _Candidate | None:
+    if skill in _NOT_TECH_CHOICES or name_problem(skill, max_words=6) is not None:
+        return None
+    short = _short(skill)
+
+    def build(variant: int) -> ResumeQuestion:
+        texts = [
+            f"Your resume lists {skill}. What is the most demanding thing you have built with {short}, and what "
+            "limitation did you run into?",
+            f"How would you explain to a new teammate when {short} is the right choice, and when it is not?",
+            f"Tell me about a problem with {short} that took you a long time to solve. What was the cause?",
+        ]
+        key_points = [
+            f"Gives a concrete example of using {short}",
+            f"Shows depth: configuration, failure modes or performance of {short}",
+            "Names a limitation and how they worked around it",
+            "Compares with an alternative",
+        ]
+        ideal = (
+            f"I used {short} for a real project with real users. The demanding part was making it reliable under "
+            f"load; I learned where {short} is strong and where it is not, and when I would pick something else."
+        )
+        return _question("skill", skill, texts[variant], ideal, key_points, _keywords([short]))
+
+    return _Candidate("skill", skill, build)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -313,17 +447,30 @@ def _question(
     )
 
 
-def _as_clause(text: str) -> str:
-    """ "Cut latency by 30%" -> "cut latency by 30%"; non-verb openings are quoted instead."""
-    first, _, rest = text.partition(" ")
-    word = first.lower()
-    if word.endswith("ed") or word in _IRREGULAR_PAST:
-        return f"{word} {rest}".strip()
-    return f'wrote "{text}"'
+def _org(employer: str) -> str:
+    """An employer as said in a sentence: 'Nokia (Wrocław)' -> 'Nokia', 'University of Oxford' ->
+    'the University of Oxford'."""
+    name = _short(employer)
+    if "," in name and re.match(r"(?:Department|Faculty|School|Institute|Division|Lab)\b", name):
+        name = name.split(",")[-1].strip()  # "Department of CS, University of Oxford"
+    if re.match(r"(?:University|Institute|Department|Ministry|Bank|City|School|Faculty) of\b", name):
+        return f"the {name}"
+    return name
+
+
+def _short(skill: str) -> str:
+    """'Google Cloud (GKE, Pub/Sub)' -> 'Google Cloud' for use inside a sentence."""
+    return re.sub(r"\s*\([^)]*\)", "", skill).strip() or skill
 
 
 def _skills_in(text: str, skills: list[str]) -> list[str]:
-    return [s for s in skills if re.search(rf"(?<![\w+#]){re.escape(s)}(?![\w+#])", text, re.IGNORECASE)]
+    out = []
+    for skill in skills:
+        for name in {skill, _short(skill)}:
+            if re.search(rf"(?<![\w+#]){re.escape(name)}(?![\w+#])", text, re.IGNORECASE):
+                out.append(skill)
+                break
+    return out
 
 
 def _numbers(text: str) -> list[str]:

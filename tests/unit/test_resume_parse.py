@@ -253,7 +253,8 @@ def test_questions_fall_back_to_projects_and_role_tech() -> None:
     )
     assert parsed.achievements == []
     questions = generate_resume_questions(parsed, max_questions=3)
-    assert [q.kind for q in questions] == ["project", "role_tech"]
+    # Listed skills fill the slot nothing else could.
+    assert [q.kind for q in questions] == ["project", "role_tech", "skill"]
     assert "Log Shipper" in questions[0].text
     assert "Initech" in questions[1].text and "Django" in questions[1].text
     assert generate_resume_questions(ParsedResume(), max_questions=3) == []
