@@ -18,6 +18,10 @@ import redis.asyncio as aioredis
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import text
 
 from api.errors import install_error_handlers
@@ -60,7 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # whose size is the process's socket budget.
         app.state.redis = aioredis.Redis.from_pool(
             aioredis.BlockingConnectionPool.from_url(
-                settings.redis_url, max_connections=settings.redis_max_connections, timeout=5
+                settings.redis_url,
+                max_connections=settings.redis_max_connections,
+                timeout=5,
+                # After Redis restarts, every pooled connection is dead and fails its next command: a
+                # pool built by hand has no retry, so each one cost a request a 503. Retried on a fresh
+                # connection, the command succeeds (the chaos suite's Redis restart found this).
+                retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+                retry_on_error=[RedisConnectionError, RedisTimeoutError],
             )
         )
         app.state.redis_pubsub = aioredis.Redis.from_url(
