@@ -52,6 +52,15 @@ class TaskQueues(BaseModel):
         return cls(**{name: f"{prefix}{name}" for name in cls.model_fields})
 
 
+class FocusPoint(BaseModel):
+    """A listening point the candidate keeps missing; a practice session picks questions for it."""
+
+    point: str
+    listen_for: str = ""
+    bank_question_id: int | None = None  # the question it was missed on, when it was a bank question
+    times_missed: int = 1  # missed or only partly covered, across sessions
+
+
 class SessionStartInput(BaseModel):
     session_id: str
     user_id: str
