@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, File, HTTPException, Request, Response, UploadFile
 from pydantic import ValidationError
 from sqlalchemy import select
 from temporalio.common import WorkflowIDConflictPolicy
@@ -23,6 +24,7 @@ from talentsync.resume.models import ParsedResume
 from talentsync.resume.sniff import sniff_resume_type
 from workflows.resume_parse import ResumeParseWorkflow
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["resumes"], responses={**COMMON_ERRORS, **error_responses(404)})
 
 # What a corrected resume may hold. The parser stays well inside these; they stop a client from
@@ -33,6 +35,7 @@ DEFAULT_LIST_CAP = 50
 LONG_TEXT_CAPS = {"summary": 5000, "bullets": 2000, "text": 2000, "description": 2000, "raw": 5000, "details": 2000}
 SECTION_TEXT_CAP = 50_000
 MAX_SECTIONS = 40
+MAX_SOURCES_PER_FIELD = 300  # `sources` maps each listed item to its line; never more than the lists hold
 SHORT_TEXT_CAP = 300
 
 
@@ -153,6 +156,8 @@ def correction_problem(value: Any, path: str = "", field: str = "") -> str | Non
     elif isinstance(value, dict):
         if field == "sections" and len(value) > MAX_SECTIONS:
             return f"{where}: at most {MAX_SECTIONS} sections (got {len(value)})"
+        if len(value) > MAX_SOURCES_PER_FIELD:
+            return f"{where}: at most {MAX_SOURCES_PER_FIELD} entries (got {len(value)})"
         for key, item in value.items():
             if field == "sections":
                 if len(key) > SHORT_TEXT_CAP or control_char_problem(key):
@@ -184,3 +189,27 @@ async def correct_resume(
     r.parsed = dumped
     await db.commit()
     return resume_out(r)
+
+
+@router.delete("/resumes/{resume_id}", status_code=204, response_class=Response)
+async def delete_resume(resume_id: str, db: SessionDep, user: CurrentUser, media: MediaDep) -> Response:
+    """Delete one of your resumes and its uploaded file.
+
+    Only the owner can delete a resume; any other id answers 404, as for reading it. Interview
+    sessions that used the resume are not changed: each keeps the parsed copy it started with
+    (`parsed_resume_data`), so its questions, answers and report stay as they were; the session's
+    link to the resume (`resume_id`) becomes null. A parse still running for the resume finds the
+    row gone and stops.
+    """
+    row = await _owned(db, user, resume_id)
+    key = row.storage_key
+    await db.delete(row)
+    await db.commit()
+    # The row goes first: a file left behind by a failed unlink is an orphan the retention sweep
+    # removes, while a row whose file is gone would break a later parse or export.
+    if key:
+        try:
+            await asyncio.to_thread(media.delete, key)
+        except (OSError, ValueError) as exc:
+            log.warning("resume file not removed", extra={"resume_id": str(row.id), "error": type(exc).__name__})
+    return Response(status_code=204)

@@ -116,3 +116,50 @@ def test_resume_upload_needs_a_file(api):
     headers = register(api)
     assert api.post("/api/resumes", headers=headers).status_code == 422
     assert api.post("/api/resumes", files={"file": ("a.txt", b"x", "text/plain")}).status_code == 401
+
+
+def test_delete_resume_removes_row_and_file_and_keeps_session_snapshots(api, stack):
+    from sqlalchemy import create_engine, text
+
+    owner = register(api)
+    resume = generate_resumes(3)[1]
+    rid = _upload(api, owner, resume.data, resume.filename).json()["id"]
+    parsed = _wait_parsed(api, owner, rid)["parsed"]
+    module = next(m for m in api.get("/api/modules", headers=owner).json() if m["slug"] == "backend-python")
+    start = api.post(
+        "/api/sessions", json={"module_id": module["id"], "resume_id": rid, "max_questions": 3}, headers=owner
+    )
+    assert start.status_code == 201, start.text
+    sid = start.json()["id"]
+
+    engine = create_engine(stack.database_url)
+    try:
+        with engine.connect() as conn:
+            key = conn.execute(text("SELECT storage_key FROM resumes WHERE id = :id"), {"id": rid}).scalar_one()
+        path = stack.data_dir / "media" / key
+        assert path.exists()
+
+        # Another user's id is not theirs to delete, nor to learn about: 404, and nothing changes.
+        stranger = register(api)
+        assert api.delete(f"/api/resumes/{rid}", headers=stranger).status_code == 404
+        assert api.delete(f"/api/resumes/{rid}").status_code == 401
+        assert api.delete("/api/resumes/not-a-uuid", headers=owner).status_code in (404, 422)
+        assert api.get(f"/api/resumes/{rid}", headers=owner).status_code == 200
+
+        gone = api.delete(f"/api/resumes/{rid}", headers=owner)
+        assert gone.status_code == 204 and gone.content == b""
+        assert api.get(f"/api/resumes/{rid}", headers=owner).status_code == 404
+        assert rid not in {r["id"] for r in api.get("/api/resumes", headers=owner).json()}
+        assert not path.exists()
+        assert api.delete(f"/api/resumes/{rid}", headers=owner).status_code == 404  # already gone
+
+        # The session that used it keeps its own copy of the parsed resume.
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT resume_id, parsed_resume_data FROM sessions WHERE id = :id"), {"id": sid}
+            ).one()
+        assert row.resume_id is None
+        assert row.parsed_resume_data["roles"] == parsed["roles"]
+        assert api.get(f"/api/sessions/{sid}", headers=owner).status_code == 200
+    finally:
+        engine.dispose()
