@@ -20,6 +20,7 @@ from devstack.services import (
     ServiceError,
     api_argv,
     ensure_database,
+    port_is_free,
     postgres_service,
     redis_service,
     require_free_port,
@@ -128,6 +129,13 @@ class Supervisor:
         self.done(t0, f"{stats.get('packs', 0)} packs, {changed}")
 
         t0 = self.step("Worker (task queues interview, transcription, ml, retrieval, feedback)")
+        # One worker process here, so one metrics port; a taken port turns worker metrics off, not the start.
+        metrics_port = _port("WORKER_METRICS_PORT", 9464)
+        if metrics_port and not port_is_free(metrics_port):
+            console.warning(f"      port {metrics_port} is in use: worker metrics are off (set WORKER_METRICS_PORT)")
+            metrics_port = 0
+        env["WORKER_METRICS_PORT"] = str(metrics_port)
+        worker_metrics = f"http://{HOST}:{metrics_port}/metrics" if metrics_port else "off"
         python = sys.executable
         worker = ManagedProcess(
             "worker",
@@ -171,6 +179,7 @@ class Supervisor:
             f"  Web app          http://{HOST}:{api_port}\n"
             f"  API docs         http://{HOST}:{api_port}/api/docs\n"
             f"  Temporal Web UI  {ui}\n"
+            f"  Metrics          http://{HOST}:{api_port}/metrics (API), {worker_metrics} (worker)\n"
             f"  Admin sign-in    {settings.first_admin_email} / {admin_pw}\n"
             f"  Data             {self.data_dir}   Logs: {self.log_dir}\n"
             f"Press Ctrl-C to stop.\n"

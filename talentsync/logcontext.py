@@ -88,8 +88,12 @@ class ContextFilter(logging.Filter):
         return True
 
 
+# uvicorn repeats its message with ANSI colours in `color_message`: noise in a file or a collector.
+_SKIPPED = frozenset({*RESERVED_ATTRS, "color_message"})
+
+
 def _extras(record: logging.LogRecord) -> dict[str, Any]:
-    return {k: v for k, v in record.__dict__.items() if k not in RESERVED_ATTRS and not k.startswith("_")}
+    return {k: v for k, v in record.__dict__.items() if k not in _SKIPPED and not k.startswith("_")}
 
 
 class TextFormatter(logging.Formatter):
@@ -120,6 +124,7 @@ def json_formatter() -> logging.Formatter:
         "%(levelname)s %(name)s %(message)s",
         rename_fields={"levelname": "level", "name": "logger"},
         timestamp="time",
+        reserved_attrs=sorted(_SKIPPED),
     )
 
 

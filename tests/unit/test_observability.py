@@ -61,6 +61,14 @@ def test_json_lines_carry_bound_context_and_extra_fields() -> None:
     assert "request_id" not in after and current_log_context() == {}
 
 
+def test_uvicorn_colour_copies_are_dropped() -> None:
+    for fmt in (json_formatter(), TextFormatter()):
+        logger, buf = capture(fmt)
+        logger.info("Uvicorn running", extra={"color_message": "\x1b[1mUvicorn running\x1b[0m", "port": 8000})
+        assert "color_message" not in buf.getvalue() and "\x1b" not in buf.getvalue()
+        assert "8000" in buf.getvalue()
+
+
 def test_context_does_not_leak_between_concurrent_tasks() -> None:
     logger, buf = capture(json_formatter())
 
