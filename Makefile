@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NPM := npm --prefix frontend --no-audit --no-fund --loglevel=error
 
-.PHONY: up test test-fast lint bench install frontend chromium clean-data help resync-vectors
+.PHONY: up test test-fast lint bench install frontend chromium clean-data help resync-vectors chaos
 
 help:
 	@echo "make up      - install what is missing, start the whole product on 127.0.0.1 (Ctrl-C stops it)"
 	@echo "make test    - install what is missing and run every test (unit, integration, slow, browser)"
 	@echo "make lint    - ruff + mypy"
 	@echo "make bench   - benchmarks; figures printed and written to bench/results/*.json"
+	@echo "make chaos   - kill and restart every server under live interviews, abuse the API; bench/results/chaos.json"
 	@echo "make resync-vectors - re-embed the question bank into the vector store (ARGS=--wipe to start clean)"
 
 $(PY):
@@ -59,6 +60,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy talentsync api activities workflows devstack worker.py
+
+# The chaos and abuse suite (bench/chaos): its own stack on 127.0.0.1, ~15 minutes.
+chaos: install
+	$(PY) -m bench.chaos
 
 bench: install
 	$(PY) bench/run_all.py
