@@ -115,3 +115,54 @@ test('upload a TXT resume, review extracted skills, edit and save', { timeout: 1
     `the resume question is grounded in the candidate's own items: ${resumeQuestion}`);
   await shot(page, 'resume-04-question');
 });
+
+test('the Resumes page never scrolls sideways, and a resume can be deleted after confirming', { timeout: 180_000 }, async () => {
+  const file = path.join(dir, 'to-delete.txt');
+  writeFileSync(file, RESUME);
+  const page = await newPage(browser);
+  await signUp(page, freshUser('resdel'));
+  await page.getByRole('link', { name: 'Resumes' }).click();
+  await page.waitForURL(/\/resumes$/);
+
+  // The hidden file input once took the viewport's width: check every common width.
+  for (const width of [320, 375, 768, 1024, 1280, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scroll at ${width}px (scrollWidth exceeds by ${overflow}px)`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.getByTestId('resume-file').setInputFiles(file);
+  await page.waitForURL(/\/resumes\/[^/]+$/, { timeout: 120_000 });
+  await page.getByRole('link', { name: 'Back' }).click();
+  await page.waitForURL(/\/resumes$/);
+  const row = page.getByTestId('resume-row').filter({ hasText: 'to-delete.txt' });
+  await row.waitFor();
+  for (const width of [320, 768, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scroll with a resume listed at ${width}px (${overflow}px)`);
+  }
+  await page.setViewportSize({ width: 375, height: 800 });
+  await shot(page, 'resume-05-list-narrow');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Cancel keeps it; confirming deletes it.
+  await row.getByTestId('resume-delete').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /to-delete\.txt/);
+  await shot(page, 'resume-06-confirm-delete');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await row.count(), 1, 'cancel keeps the resume');
+
+  await row.getByTestId('resume-delete').click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete resume' }).click();
+  await page.getByText('“to-delete.txt” was deleted.').waitFor({ timeout: 30_000 });
+  await page.getByTestId('resume-row').filter({ hasText: 'to-delete.txt' }).waitFor({ state: 'detached', timeout: 30_000 });
+  await page.reload();
+  await page.getByRole('heading', { name: 'Your resumes' }).waitFor();
+  assert.equal(await page.getByTestId('resume-row').filter({ hasText: 'to-delete.txt' }).count(), 0, 'gone on the server too');
+  await shot(page, 'resume-07-deleted');
+});

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { FileText, UploadCloud } from 'lucide-react';
+import { FileText, Trash2, UploadCloud } from 'lucide-react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, api, errorMessage, upload, type UploadHandle } from '../api/client';
+import { ApiError, api, errorMessage, request, upload, type UploadHandle } from '../api/client';
 import type { ResumeDetail, ResumeSummary } from '../api/types';
-import { Alert, Badge, EmptyState, ErrorAlert, LoadingBlock, PageHeader, ProgressBar, Spinner } from '../components/ui';
+import { Alert, Badge, ConfirmDialog, EmptyState, ErrorAlert, LoadingBlock, PageHeader, ProgressBar, Spinner } from '../components/ui';
 import { formatBytes, formatDate } from '../lib/format';
 import { useResource } from '../lib/useResource';
 
@@ -27,6 +27,10 @@ export function ResumesPage() {
   const reloadResumes = resumes.reload;
   const [state, setState] = useState<UploadState>({ kind: 'idle' });
   const [dragging, setDragging] = useState(false);
+  const [toDelete, setToDelete] = useState<ResumeSummary | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<unknown>(null);
+  const [deleted, setDeleted] = useState<string>('');
   const inputRef = useRef<HTMLInputElement>(null);
   const handleRef = useRef<UploadHandle<{ id: string; status: string }> | null>(null);
 
@@ -99,6 +103,29 @@ export function ResumesPage() {
     },
     [reloadResumes],
   );
+
+  async function confirmDelete() {
+    if (!toDelete) return;
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      await request<null>('DELETE', `/api/resumes/${encodeURIComponent(toDelete.id)}`);
+      setDeleted(toDelete.filename);
+      setToDelete(null);
+      reloadResumes();
+    } catch (err) {
+      // A resume already gone (deleted in another tab) is what the user wanted; say so plainly.
+      if (err instanceof ApiError && err.status === 404) {
+        setDeleted(toDelete.filename);
+        setToDelete(null);
+        reloadResumes();
+      } else {
+        setDeleteError(err);
+      }
+    } finally {
+      setDeleting(false);
+    }
+  }
 
   function onDrop(e: DragEvent) {
     e.preventDefault();
@@ -193,6 +220,11 @@ export function ResumesPage() {
       )}
 
       <h2 className="section-title">Your resumes</h2>
+      {deleted && (
+        <Alert kind="success" onDismiss={() => setDeleted('')}>
+          “{deleted}” was deleted.
+        </Alert>
+      )}
       {resumes.loading && !resumes.data && <LoadingBlock label="Loading resumes…" />}
       <ErrorAlert error={resumes.error} onRetry={resumes.reload} />
       {resumes.data && list.length === 0 && (
@@ -213,13 +245,45 @@ export function ResumesPage() {
                 <span className="muted small">Uploaded {formatDate(r.created_at)}</span>
               </div>
               <Badge tone={statusTone(r.status)}>{r.status}</Badge>
-              <Link to={`/resumes/${r.id}`} className="btn btn-secondary btn-sm">
-                {r.status === 'parsed' ? 'Review' : 'Open'}
-              </Link>
+              <div className="resume-row-actions">
+                <Link to={`/resumes/${r.id}`} className="btn btn-secondary btn-sm">
+                  {r.status === 'parsed' ? 'Review' : 'Open'}
+                </Link>
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm danger-text"
+                  aria-label={`Delete ${r.filename}`}
+                  data-testid="resume-delete"
+                  onClick={() => {
+                    setDeleteError(null);
+                    setToDelete(r);
+                  }}
+                >
+                  <Trash2 size={16} aria-hidden="true" />
+                  <span className="resume-delete-label">Delete</span>
+                </button>
+              </div>
             </li>
           ))}
         </ul>
       )}
+      <ConfirmDialog
+        open={toDelete !== null}
+        title="Delete this resume?"
+        confirmLabel="Delete resume"
+        danger
+        busy={deleting}
+        onConfirm={() => void confirmDelete()}
+        onCancel={() => {
+          if (!deleting) setToDelete(null);
+        }}
+      >
+        <p>
+          <strong>{toDelete?.filename}</strong> and its uploaded file will be deleted. This cannot be undone.
+        </p>
+        <p className="muted small">Interviews you already did with it keep their questions, answers and reports.</p>
+        {deleteError !== null && <p className="error-text">Could not delete: {errorMessage(deleteError)}</p>}
+      </ConfirmDialog>
     </div>
   );
 }
