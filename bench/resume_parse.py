@@ -62,13 +62,13 @@ def _commit() -> str:
         return "unknown"
 
 
-def run(show_misses: bool = False) -> dict[str, object]:
+def run(show_misses: bool = False, directory: Path = score.HERE) -> dict[str, object]:
     started = time.perf_counter()
     load_nlp()
     model_load_s = time.perf_counter() - started
     parse_resume("warm up: Python at Acme Corp")  # builds the PhraseMatchers
 
-    labels = score.load_labels()
+    labels = score.load_labels(directory)
     extract_times: list[float] = []
     parse_times: list[float] = []
     question_times: list[float] = []
@@ -76,7 +76,7 @@ def run(show_misses: bool = False) -> dict[str, object]:
     by_kind: dict[str, list[score.FileScore]] = {}
     n_questions = 0
     for label in labels:
-        path = score.HERE / label["file"]
+        path = label["path"]
         data = path.read_bytes()
         t0 = time.perf_counter()
         text = extract_text(data, sniff_resume_type(data[:8192], path.name))
@@ -116,6 +116,10 @@ def run(show_misses: bool = False) -> dict[str, object]:
 
 def main() -> dict[str, object]:
     result = run(show_misses="--misses" in sys.argv)
+    # Written after the parser was fixed on the main set and never used to tune it: the honest figure.
+    holdout = run(show_misses="--misses" in sys.argv, directory=score.HOLDOUT)
+    result["holdout"] = {k: holdout[k] for k in ("set", "resumes", "kinds", "quality")}
+    result["holdout"]["set"] = "bench/eval/resumes_holdout (hand-labelled, written after the fixes, not tuned on)"
     out = REPO / "bench" / "results" / "resume_parse.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
@@ -126,7 +130,13 @@ def main() -> dict[str, object]:
         print(
             f"{name:<16}{q['precision']:>10.3f}{q['recall']:>8.3f}{q['true_positives']:>6}{q['predicted']:>6}{q['truth']:>6}"
         )
-    print(json.dumps({k: v for k, v in result.items() if k not in ("quality", "quality_by_kind")}, indent=2))
+    held = result["holdout"]["quality"]
+    print(f"holdout ({result['holdout']['resumes']} resumes):")
+    for name, q in held.items():
+        print(
+            f"{name:<16}{q['precision']:>10.3f}{q['recall']:>8.3f}{q['true_positives']:>6}{q['predicted']:>6}{q['truth']:>6}"
+        )
+    print(json.dumps({k: v for k, v in result.items() if k not in ("quality", "quality_by_kind", "holdout")}, indent=2))
     return result
 
 

@@ -73,7 +73,7 @@ def _canonical(skill: str) -> str:
 def quality_set() -> list[tuple[dict, str, ParsedResume]]:
     out = []
     for label in score.load_labels():
-        path = score.HERE / label["file"]
+        path = label["path"]
         data = path.read_bytes()
         text = extract_text(data, sniff_resume_type(data[:8192], path.name))
         out.append((label, text, parse_resume(text, as_of=AS_OF)))

@@ -56,8 +56,17 @@ class FileScore:
     wrong: dict[str, list[str]] = field(default_factory=dict)
 
 
-def load_labels() -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(HERE.glob("r*.yaml"))]
+HOLDOUT = HERE.parent / "resumes_holdout"
+
+
+def load_labels(directory: Path = HERE) -> list[dict[str, Any]]:
+    """Labels of one set; each carries `path`, the resume file next to it."""
+    out = []
+    for path in sorted(directory.glob("[rh][0-9]*.yaml")):
+        label = yaml.safe_load(path.read_text(encoding="utf-8"))
+        label["path"] = directory / label["file"]
+        out.append(label)
+    return out
 
 
 def _norm(text: str) -> str:
