@@ -34,6 +34,7 @@ _MONTH_WORD = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _YEAR = r"(?:19|20)\d{2}"
 _DATE = (
     rf"(?:\b{_MONTH_WORD}\.?,?\s*(?:'|’)?{_YEAR}(?!\d)"  # Jan 2020, Sept. 2018, marz 2018
+    rf"|\b{_MONTH_WORD}\.?\s*['’]\d{{2}}(?!\d)"  # Mar '22
     rf"|(?<![\d/.-])(?:0?[1-9]|1[0-2])\s?[/.-]\s?{_YEAR}(?!\d)"  # 03/2017, 11.2020
     rf"|(?<!\d){_YEAR}[/.-](?:0[1-9]|1[0-2])(?![\d/.])"  # 2019-03
     rf"|(?:(?:spring|summer|autumn|fall|winter)\s+)?(?<![\d/.-]){_YEAR}(?!\d))"  # 2019, Summer 2015
@@ -81,9 +82,15 @@ def find_date_range(text: str) -> tuple[str | None, str | None, tuple[int, int] 
 def normalise_date(raw: str) -> str | None:
     raw = fold(raw.strip())
     year_match = re.search(_YEAR, raw)
-    if not year_match:
+    short = re.search(r"['’](\d{2})(?!\d)", raw)
+    if not year_match and not short:
         return None
-    year = year_match.group(0)
+    if year_match:
+        year = year_match.group(0)
+    else:
+        assert short is not None
+        # "Mar '22": a two-digit year is this century's up to '60, the last one's after.
+        year = ("20" if int(short.group(1)) <= 60 else "19") + short.group(1)
     word = re.match(r"[a-z]+", raw)
     if word and word.group(0) in MONTHS:
         return f"{year}-{MONTHS[word.group(0)]:02d}"

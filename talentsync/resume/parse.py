@@ -60,7 +60,7 @@ _TOO_GENERIC_IN_PROSE = {
     "machine learning",
     "SRE",
 }
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[a-z0-9%)\]])[.;]\s+(?=[A-Z])")
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[a-z0-9%)\]])\.\s+(?=[A-Z])")
 
 
 def parse_resume(text: str, *, as_of: date | None = None) -> ParsedResume:

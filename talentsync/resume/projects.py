@@ -82,8 +82,11 @@ def _short_head(text: str) -> bool:
     return bool(match) and 1 <= len(text[: match.start()].split()) <= 6 if match else False
 
 
+_LABEL_PREFIX_RE = re.compile(r"^(?:project|projekt|projet|proyecto|side project)\s*:\s*", re.IGNORECASE)
+
+
 def _start(line: Line) -> tuple[Project, list[list[Line]], Line]:
-    text = line.text
+    text = _LABEL_PREFIX_RE.sub("", line.text)  # "Project: trailcam — ..." names "trailcam"
     match = _NAME_SPLIT_RE.search(text)
     name, rest = (text[: match.start()], text[match.end() :]) if match else (text, "")
     name = name.strip(" *:")

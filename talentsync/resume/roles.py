@@ -26,7 +26,8 @@ TITLE_WORDS_RE = re.compile(
     r"technologist|evangelist|advocate|mentor|teacher|tutor|nurse|pm|po|student|postdoc|postdoctoral|"
     r"phd|physician|pharmacist|marketer|product|ux|ui|researcher|werkstudent|praktikant|"
     r"ingeniero|desarrollador|analista|jefe|consultor|programador|engenheiro|desenvolvedor|"
-    r"pesquisador|ingenieur|ingénieur|développeur|chef)\b"
+    r"pesquisador|ingenieur|ingénieur|ingénieure|développeur|développeuse|chef|cheffe|administratrice|"
+    r"directrice|consultante|analyste|responsable|chercheur|chercheuse|technicienne)\b"
     r"|(?:entwickler|ingenieur|berater|leiter|architekt)",
     re.IGNORECASE,
 )
