@@ -257,7 +257,8 @@ def test_interview_end_to_end_on_cloud_backends(cloud: Cloud, tmp_path: Path) ->
     assert r.status_code == 200 and r.json()["question"] is None, r.text
     report = wait_report(api, headers, sid, timeout=180)
     assert report["feedback_writer"] == MODEL and report["summary"] == SUMMARY
-    assert len(report["answers"]) == 4 and all(a["scores"]["overall"] > 0 for a in report["answers"])
+    # Every answer scored (the numbers are the scorer's business, tested elsewhere).
+    assert len(report["answers"]) == 4 and all(0 <= a["scores"]["overall"] <= 100 for a in report["answers"])
     assert [a["question"]["kind"] for a in report["answers"]] == ["core", "follow_up", "core", "follow_up"]
     voice = report["answers"][1]
     assert voice["source"] == "audio" and voice["answer"] == spoken_text
