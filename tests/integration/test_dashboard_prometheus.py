@@ -58,7 +58,7 @@ def interview(client: httpx.Client, max_questions: int) -> None:
         a = client.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": STRONG}, headers=headers)
         assert a.status_code == 200, a.text
         q = a.json()["question"]
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # generous: the machine may be shared with other test runs
     while client.get(f"/api/sessions/{sid}/report", headers=headers).status_code != 200:
         assert time.monotonic() < deadline, "report not ready"
         time.sleep(0.3)
@@ -109,7 +109,7 @@ def prometheus(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             time.sleep(0.2)
         with httpx.Client(base_url=f"http://127.0.0.1:{api_port}", timeout=180) as client:
             for _ in range(3):
-                interview(client, max_questions=2)
+                interview(client, max_questions=1)
         time.sleep(4 * SCRAPE_S)  # a few scrapes after the last answer
         yield f"http://127.0.0.1:{prom_port}"
     finally:
