@@ -96,6 +96,7 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
         if role == QUEUE_INTERVIEW:
             from activities.session import SessionActivities
             from workflows.interview_session import InterviewSessionWorkflow
+            from workflows.partial_transcript import PartialTranscriptWorkflow
             from workflows.question_sync import QuestionSyncWorkflow
             from workflows.resume_parse import ResumeParseWorkflow
             from workflows.retention import RetentionWorkflow
@@ -115,7 +116,13 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                         sweep.purge_expired_resumes,
                         sweep.purge_orphan_media,
                     ],
-                    workflows=[InterviewSessionWorkflow, ResumeParseWorkflow, QuestionSyncWorkflow, RetentionWorkflow],
+                    workflows=[
+                        InterviewSessionWorkflow,
+                        ResumeParseWorkflow,
+                        QuestionSyncWorkflow,
+                        RetentionWorkflow,
+                        PartialTranscriptWorkflow,
+                    ],
                 )
             )
         elif role == QUEUE_ML:
@@ -143,15 +150,40 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
                 )
             )
         elif role == QUEUE_RETRIEVAL:
-            workers.append(make(queue, [ml_activities(interactive=True).find_follow_up], concurrency=8))
+            from activities.job_match import JobMatchActivities
+
+            job_match = JobMatchActivities(
+                factory,
+                providers.build_embedder(settings, dedicated=True),
+                providers.build_vector_store(settings, engine),
+            )
+            workers.append(
+                make(
+                    queue,
+                    [ml_activities(interactive=True).find_follow_up, job_match.rank_questions_for_job],
+                    concurrency=8,
+                )
+            )
         elif role == QUEUE_TRANSCRIPTION:
+            from activities.partial_transcription import PartialTranscriptionActivities
             from activities.transcription import TranscriptionActivities
+            from talentsync.speech.partial import ChunkStore, draft_engine
 
             stt = TranscriptionActivities(
                 providers.build_speech_engine(settings), media, events, settings.max_audio_seconds
             )
+            # Live drafts always use local Whisper's first pass: cheap, and no cloud call per second.
+            drafts = PartialTranscriptionActivities(
+                draft_engine(settings.whisper_model_path), ChunkStore(media.root), events, settings.max_audio_seconds
+            )
             # Whisper saturates the CPU; one or two at a time per process is the useful maximum.
-            workers.append(make(queue, [stt.transcribe_audio], concurrency=2))
+            workers.append(
+                make(
+                    queue,
+                    [stt.transcribe_audio, drafts.transcribe_partial, drafts.drop_partial_audio],
+                    concurrency=2,
+                )
+            )
         elif role == QUEUE_FEEDBACK:
             from activities.feedback import FeedbackActivities
 

@@ -36,6 +36,7 @@ from talentsync.db.models import (
     Score,
     SessionQuestion,
 )
+from talentsync.db.queries import latest_attempts
 from talentsync.embeddings import Embedder
 from talentsync.events import EventPublisher
 from talentsync.llm.feedback import FollowUpRefiner
@@ -184,7 +185,7 @@ class MLActivities:
             rows = db.execute(
                 select(Response.id, Response.created_at, Score.overall, Score.percentile_key, Score.scorer_version)
                 .join(Score, Score.response_id == Response.id)
-                .where(Response.session_id == sid)
+                .where(Response.session_id == sid, Response.id.in_(latest_attempts(sid)))
             ).all()
             percentile_rows = []
             for r in rows:

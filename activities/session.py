@@ -45,8 +45,17 @@ def _stable_rank(session_id: str, slug: str) -> str:
     return hashlib.sha256(f"{session_id}:{slug}".encode()).hexdigest()
 
 
-def order_core_questions(session_id: str, questions: list[Question], count: int) -> list[Question]:
-    """A different, reproducible selection per session; easier questions first as a warm-up."""
+def order_core_questions(
+    session_id: str, questions: list[Question], count: int, preferred: list[int] | None = None
+) -> list[Question]:
+    """A different, reproducible selection per session; easier questions first as a warm-up.
+
+    With `preferred` (bank ids ranked by similarity to the candidate's job description) the
+    closest questions are picked and asked closest first; unranked ones fill any remaining places.
+    """
+    if preferred:
+        place = {qid: i for i, qid in enumerate(preferred)}
+        return sorted(questions, key=lambda q: (place.get(q.id, len(place)), _stable_rank(session_id, q.slug)))[:count]
     picked = sorted(questions, key=lambda q: _stable_rank(session_id, q.slug))[:count]
     return sorted(picked, key=lambda q: (q.difficulty, _stable_rank(session_id, q.slug)))
 
@@ -70,7 +79,7 @@ class SessionActivities:
             bank = list(db.scalars(select(Question).where(Question.module_id == inp.module_id, Question.is_active)))
             if not bank:
                 raise ApplicationError("this module has no questions", non_retryable=True)
-            core = order_core_questions(inp.session_id, bank, inp.max_questions)
+            core = order_core_questions(inp.session_id, bank, inp.max_questions, inp.preferred_question_ids)
             resume_qs = self._resume_questions(sess.parsed_resume_data)
             rows: list[dict] = []
             queue: list[QueuedQuestion] = []

@@ -13,6 +13,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.deps import parse_uuid
 from talentsync.db.models import InterviewSession, Module, User
 from workflows.interview_session import (
+    ERR_CANNOT_REASK,
     ERR_INVALID_ANSWER,
     ERR_NO_SPEECH,
     ERR_NOT_ACTIVE,
@@ -28,6 +29,7 @@ ERROR_STATUS = {
     ERR_NOT_ACTIVE: 409,
     ERR_INVALID_ANSWER: 422,
     ERR_NO_SPEECH: 422,
+    ERR_CANNOT_REASK: 409,
     "AudioError": 422,
     # activities/transcription.py: the speech-to-text service failed (after retries, or for good).
     "SpeechServiceUnavailable": 503,

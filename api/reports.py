@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talentsync.db.models import FeedbackReportRow, InterviewSession, Module, Percentile
-from talentsync.db.queries import load_session_answers
+from talentsync.db.queries import load_earlier_attempts, load_session_answers, load_skipped_questions
 from talentsync.scoring.percentiles import MIN_POPULATION
 
 DIMENSIONS = ("relevance", "ideal_similarity", "coverage", "structure", "specificity", "length")
@@ -19,7 +19,8 @@ def build_report(
 ) -> dict[str, Any]:
     module = db.get(Module, sess.module_id)
     pct = {p.subject_key: p for p in db.scalars(select(Percentile).where(Percentile.session_id == sess.id))}
-    answers = []
+    answers: list[dict[str, Any]] = []
+    earlier = load_earlier_attempts(db, sess.id)
     dim_totals: dict[str, list[float]] = {}
     for i, (resp, sq, score) in enumerate(load_session_answers(db, sess.id)):
         feedback = fb.answers[i] if i < len(fb.answers) else None
@@ -51,8 +52,38 @@ def build_report(
                 "delivery": resp.delivery,
                 "audio_url": f"/api/sessions/{sess.id}/responses/{resp.id}/audio" if resp.audio_key else None,
                 "feedback": feedback,
+                "attempt": resp.attempt,
+                "earlier_attempts": [
+                    {
+                        "attempt": r.attempt,
+                        "answer": r.text,
+                        "source": r.source,
+                        "overall": s.overall if s else None,
+                        "created_at": r.created_at.isoformat(),
+                    }
+                    for r, s in earlier.get(sq.id, [])
+                ],
             }
         )
+    # Skipped questions belong in the report too, in the order they were asked.
+    for sq in load_skipped_questions(db, sess.id):
+        answers.append(
+            {
+                "response_id": None,
+                "question": {"id": str(sq.id), "text": sq.text, "kind": sq.kind, "index": sq.asked_index},
+                "answer": None,
+                "source": None,
+                "transcript": None,
+                "scores": None,
+                "percentile": None,
+                "delivery": None,
+                "audio_url": None,
+                "feedback": None,
+                "skipped": True,
+                "earlier_attempts": [],
+            }
+        )
+    answers.sort(key=lambda a: (a["question"]["index"] is None, a["question"]["index"] or 0))
     session_pct = pct.get("session")
     return {
         "session_id": str(sess.id),

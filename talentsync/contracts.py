@@ -38,6 +38,8 @@ class AskedQuestion(BaseModel):
     text: str
     kind: QuestionKind
     index: int
+    # 2, 3, ...: the candidate chose to answer this question again; scored as a new attempt.
+    attempt: int = 1
 
 
 class TaskQueues(BaseModel):
@@ -52,15 +54,6 @@ class TaskQueues(BaseModel):
         return cls(**{name: f"{prefix}{name}" for name in cls.model_fields})
 
 
-class FocusPoint(BaseModel):
-    """A listening point the candidate keeps missing; a practice session picks questions for it."""
-
-    point: str
-    listen_for: str = ""
-    bank_question_id: int | None = None  # the question it was missed on, when it was a bank question
-    times_missed: int = 1  # missed or only partly covered, across sessions
-
-
 class SessionStartInput(BaseModel):
     session_id: str
     user_id: str
@@ -73,6 +66,8 @@ class SessionStartInput(BaseModel):
     idle_timeout_seconds: int = 3600
     max_answer_chars: int = 20_000
     queues: TaskQueues = Field(default_factory=TaskQueues)
+    # Steers which core questions are asked (by similarity); validated and capped by the API.
+    job_description: str | None = None
 
 
 class OpenSessionInput(BaseModel):
@@ -84,6 +79,20 @@ class SeedSessionInput(BaseModel):
     module_id: int
     resume_id: str | None = None
     max_questions: int
+    # Bank question ids, most similar to the job description first (rank_questions_for_job).
+    preferred_question_ids: list[int] = Field(default_factory=list)
+
+
+class RankForJobInput(BaseModel):
+    session_id: str
+    module_id: int
+    domain: str
+    job_description: str
+
+
+class RankForJobResult(BaseModel):
+    question_ids: list[int]  # most similar first
+    similarities: list[float] = Field(default_factory=list)
 
 
 class SeedSessionResult(BaseModel):
@@ -95,9 +104,18 @@ class AnswerInput(BaseModel):
     text: str | None = None
     audio_key: str | None = None  # media-store key; the workflow transcribes it first
     audio_filename: str | None = None
+    # The attempt the client saw; a stale one (the question was re-asked since) is refused.
+    attempt: int | None = None
 
 
 class SkipInput(BaseModel):
+    question_id: str
+
+
+class AnswerAgainInput(BaseModel):
+    """Re-ask a question already answered (or skipped) in this session; the next answer to it is
+    recorded as a new attempt. The question that was current comes back afterwards."""
+
     question_id: str
 
 
@@ -133,6 +151,9 @@ class SessionState(BaseModel):
     max_questions: int
     scored: int = 0
     scoring_errors: list[str] = Field(default_factory=list)
+    # Questions that can be answered again (see the workflow's `answer_again` update).
+    answered_question_ids: list[str] = Field(default_factory=list)
+    skipped_question_ids: list[str] = Field(default_factory=list)
 
 
 class RecordResponseInput(BaseModel):
@@ -187,6 +208,44 @@ class TranscribeInput(BaseModel):
     audio_key: str
 
 
+class PartialTranscriptStart(BaseModel):
+    """Input of PartialTranscriptWorkflow: live transcription of one recording while it goes on."""
+
+    session_id: str
+    recording_id: str
+    chunk_dir: str  # media-store prefix holding 00000.webm, 00001.webm, ...
+    transcription_queue: str = QUEUE_TRANSCRIPTION
+    interview_queue: str = QUEUE_INTERVIEW
+    first_chunk: int = 0
+
+
+class PartialChunkSignal(BaseModel):
+    chunk_index: int  # chunks 0..chunk_index are stored
+
+
+class TranscribePartialInput(BaseModel):
+    session_id: str
+    recording_id: str
+    chunk_dir: str
+    upto_chunk: int
+    # Speech before this second is already settled in `committed_text`; only the rest is decoded.
+    committed_until_s: float = 0.0
+    committed_text: str = ""
+
+
+class TranscribePartialResult(BaseModel):
+    text: str  # the settled part plus the tail just heard
+    committed_text: str
+    committed_until_s: float
+    audio_s: float
+    decode_ms: float
+    transcribe_ms: float
+
+
+class DropPartialInput(BaseModel):
+    chunk_dir: str
+
+
 class TranscribeResult(BaseModel):
     text: str
     words: list[dict]
@@ -210,7 +269,6 @@ class ScoreAnswerResult(BaseModel):
     response_id: str
     overall: float
 
-    refine_ms: float = 0.0  # the optional LLM rewrite of the template, bounded by its own timeout
 
 class FinalizeSessionInput(BaseModel):
     session_id: str

@@ -17,6 +17,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from talentsync.contracts import (
+        AnswerAgainInput,
         AnswerInput,
         AnswerResult,
         AskedQuestion,
@@ -29,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
         MarkSkippedInput,
         OpenSessionInput,
         QueuedQuestion,
+        RankForJobInput,
+        RankForJobResult,
         RecordResponseInput,
         RecordResponseResult,
         RetryScoringInput,
@@ -54,6 +57,13 @@ ERR_NOT_CURRENT = "NotCurrentQuestion"  # 409
 ERR_NOT_ACTIVE = "SessionNotActive"  # 409
 ERR_INVALID_ANSWER = "InvalidAnswer"  # 422
 ERR_NO_SPEECH = "NoSpeechDetected"  # 422
+ERR_CANNOT_REASK = "CannotAnswerAgain"  # 409
+
+# Bounds on "answer again", so one session's history and scoring work stay small.
+MAX_ATTEMPTS_PER_QUESTION = 5
+MAX_REASKS_PER_SESSION = 20
+# Ranking core questions by a job description is a nicety: never hold the first question long for it.
+RANK_TIMEOUT = timedelta(seconds=8)
 
 LIGHT = timedelta(seconds=15)
 LIGHT_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=10)
@@ -104,11 +114,24 @@ class InterviewSessionWorkflow:
         self._scored: dict[str, float] = {}
         self._score_tasks: dict[str, asyncio.Task[None]] = {}
         self._scoring_errors: list[str] = []
+        # "Answer again": every question asked so far, attempts recorded per question, and the
+        # question a re-ask displaced (asked again once the re-ask is answered or skipped).
+        self._asked_questions: dict[str, tuple[QueuedQuestion, AskedQuestion]] = {}
+        self._attempts: dict[str, int] = {}
+        self._skipped_ids: list[str] = []
+        self._reasking = False
+        self._interrupted: tuple[QueuedQuestion | None, AskedQuestion | None] = (None, None)
+        self._reasks = 0
 
     # ------------------------------------------------------------------ main loop
 
     @workflow.run
     async def run(self, inp: SessionStartInput) -> SessionState:
+        preferred: list[int] = []
+        # Only sessions started with a job description take this path; histories without one (all
+        # recorded before it existed) replay the same commands as before.
+        if inp.job_description and workflow.patched("rank-questions-for-job"):
+            preferred = await self._rank_for_job(inp)
         seed = await workflow.execute_activity(
             "seed_session",
             SeedSessionInput(
@@ -116,6 +139,7 @@ class InterviewSessionWorkflow:
                 module_id=inp.module_id,
                 resume_id=inp.resume_id,
                 max_questions=inp.max_questions,
+                preferred_question_ids=preferred,
             ),
             result_type=SeedSessionResult,
             task_queue=inp.queues.interview,
@@ -199,8 +223,10 @@ class InterviewSessionWorkflow:
     @workflow.update
     async def answer(self, inp: AnswerInput) -> AnswerResult:
         async with self._lock:
-            question = self._require_current(inp.question_id)
+            question = self._require_current(inp.question_id, inp.attempt)
             self._activity_tick += 1
+            reasking = self._reasking
+            attempt = self._attempts.get(question.id, 0) + 1
             text = (inp.text or "").strip()
             transcript: TranscriptOut | None = None
             transcript_data: dict | None = None
@@ -234,15 +260,22 @@ class InterviewSessionWorkflow:
                     source=source,
                     audio_key=inp.audio_key,
                     transcript=transcript_data,
+                    attempt=attempt,
                 ),
                 result_type=RecordResponseResult,
                 start_to_close_timeout=LIGHT,
                 retry_policy=LIGHT_RETRY,
             )
-            follow_up = self._find_follow_up(question, text) if self._wants_follow_up(question) else None
+            wants_follow_up = not reasking and self._wants_follow_up(question)
+            follow_up = self._find_follow_up(question, text) if wants_follow_up else None
             recorded = await record
             self._responses.append(recorded.response_id)
-            self._answered += 1
+            if attempt == 1:
+                self._answered += 1
+            if question.id in self._skipped_ids:  # a skipped question answered on a re-ask
+                self._skipped_ids.remove(question.id)
+                self._skipped -= 1
+            self._attempts[question.id] = attempt
             # Scoring runs in the background so the next question is not held back.
             self._start_scoring(recorded.response_id)
             if follow_up is not None:
@@ -252,7 +285,10 @@ class InterviewSessionWorkflow:
                     self._followups_per_parent[question.id] = self._followups_per_parent.get(question.id, 0) + 1
                     if found.template_id is not None:
                         self._used_templates.append(found.template_id)
-            await self._advance()
+            if reasking:
+                await self._resume_interrupted()
+            else:
+                await self._advance()
             return AnswerResult(
                 status=self._status,
                 question=self._current,
@@ -262,7 +298,7 @@ class InterviewSessionWorkflow:
 
     @answer.validator
     def _validate_answer(self, inp: AnswerInput) -> None:
-        self._validate_current(inp.question_id)
+        self._validate_current(inp.question_id, inp.attempt)
         if inp.audio_key:
             return
         text = (inp.text or "").strip()
@@ -279,6 +315,10 @@ class InterviewSessionWorkflow:
         async with self._lock:
             question = self._require_current(inp.question_id)
             self._activity_tick += 1
+            if self._reasking:
+                # Skipping a question asked again keeps its earlier attempt: back to where we were.
+                await self._resume_interrupted()
+                return AnswerResult(status=self._status, question=self._current)
             await workflow.execute_local_activity(
                 "mark_skipped",
                 MarkSkippedInput(session_id=self._inp.session_id, session_question_id=question.id),
@@ -286,12 +326,54 @@ class InterviewSessionWorkflow:
                 retry_policy=LIGHT_RETRY,
             )
             self._skipped += 1
+            self._skipped_ids.append(question.id)
             await self._advance()
             return AnswerResult(status=self._status, question=self._current)
 
     @skip.validator
     def _validate_skip(self, inp: SkipInput) -> None:
         self._validate_current(inp.question_id)
+
+    @workflow.update
+    async def answer_again(self, inp: AnswerAgainInput) -> AnswerResult:
+        """Ask an earlier question (answered or skipped) again; its next answer is a new attempt."""
+        async with self._lock:
+            # Re-checked under the lock: an answer may have moved the session on meanwhile.
+            self._validate_answer_again(inp)
+            if self._reasking and self._current is not None and self._current.id == inp.question_id:
+                return AnswerResult(status=self._status, question=self._current)  # a retried request
+            # Marks histories that contain re-asks; sessions without one replay as before.
+            workflow.patched("answer-again")
+            self._activity_tick += 1
+            self._reasks += 1
+            queued, asked = self._asked_questions[inp.question_id]
+            if not self._reasking:
+                self._interrupted = (self._current_q, self._current)
+            self._reasking = True
+            again = asked.model_copy(update={"attempt": self._attempts.get(inp.question_id, 0) + 1})
+            self._current_q, self._current = queued, again
+            return AnswerResult(status=self._status, question=self._current)
+
+    @answer_again.validator
+    def _validate_answer_again(self, inp: AnswerAgainInput) -> None:
+        if self._status != "active" or self._end_requested is not None or not self._seeded:
+            raise ApplicationError(f"The session is {self._status}; it takes no more answers.", type=ERR_NOT_ACTIVE)
+        if self._reasking and self._current is not None and self._current.id == inp.question_id:
+            return
+        if inp.question_id not in self._asked_questions:
+            raise ApplicationError("That question was not asked in this session.", type=ERR_CANNOT_REASK)
+        done = self._attempts.get(inp.question_id, 0)
+        if done == 0 and inp.question_id not in self._skipped_ids:
+            raise ApplicationError("Answer that question first; then you can answer it again.", type=ERR_CANNOT_REASK)
+        if done >= MAX_ATTEMPTS_PER_QUESTION:
+            raise ApplicationError(
+                f"That question has been answered {done} times; that is the limit.", type=ERR_CANNOT_REASK
+            )
+        if self._reasks >= MAX_REASKS_PER_SESSION:
+            raise ApplicationError(
+                f"Questions can be answered again {MAX_REASKS_PER_SESSION} times per interview.",
+                type=ERR_CANNOT_REASK,
+            )
 
     # ------------------------------------------------------------------ signals and query
 
@@ -317,19 +399,23 @@ class InterviewSessionWorkflow:
             max_questions=self._inp.max_questions,
             scored=len(self._scored),
             scoring_errors=list(self._scoring_errors),
+            answered_question_ids=[q for q, n in self._attempts.items() if n > 0],
+            skipped_question_ids=list(self._skipped_ids),
         )
 
     # ------------------------------------------------------------------ helpers
 
-    def _validate_current(self, question_id: str) -> None:
+    def _validate_current(self, question_id: str, attempt: int | None = None) -> None:
         if self._status != "active" or self._end_requested is not None:
             raise ApplicationError(f"The session is {self._status}; it takes no more answers.", type=ERR_NOT_ACTIVE)
         if not self._seeded or self._current is None or self._current.id != question_id:
             raise ApplicationError("That question is not the current one.", type=ERR_NOT_CURRENT)
+        if attempt is not None and attempt != self._current.attempt:
+            raise ApplicationError("That attempt at the question is not the current one.", type=ERR_NOT_CURRENT)
 
-    def _require_current(self, question_id: str) -> QueuedQuestion:
+    def _require_current(self, question_id: str, attempt: int | None = None) -> QueuedQuestion:
         # Re-checked under the lock: two updates can pass their validators before either runs.
-        self._validate_current(question_id)
+        self._validate_current(question_id, attempt)
         assert self._current_q is not None
         return self._current_q
 
@@ -400,12 +486,50 @@ class InterviewSessionWorkflow:
         asked = AskedQuestion(id=nxt.id, text=nxt.text, kind=nxt.kind, index=self._asked)
         self._asked += 1
         self._current_q, self._current = nxt, asked
+        self._asked_questions[nxt.id] = (nxt, asked)
         await workflow.execute_local_activity(
             "mark_asked",
             MarkAskedInput(session_id=self._inp.session_id, question=asked),
             start_to_close_timeout=LIGHT,
             retry_policy=LIGHT_RETRY,
         )
+
+    async def _resume_interrupted(self) -> None:
+        """After a re-ask: the question it displaced is current again (announced again, not re-counted)."""
+        self._reasking = False
+        queued, asked = self._interrupted
+        self._interrupted = (None, None)
+        if queued is None or asked is None:
+            await self._advance()
+            return
+        self._current_q, self._current = queued, asked
+        await workflow.execute_local_activity(
+            "mark_asked",
+            MarkAskedInput(session_id=self._inp.session_id, question=asked),
+            start_to_close_timeout=LIGHT,
+            retry_policy=LIGHT_RETRY,
+        )
+
+    async def _rank_for_job(self, inp: SessionStartInput) -> list[int]:
+        try:
+            ranked = await workflow.execute_activity(
+                "rank_questions_for_job",
+                RankForJobInput(
+                    session_id=inp.session_id,
+                    module_id=inp.module_id,
+                    domain=inp.domain,
+                    job_description=inp.job_description or "",
+                ),
+                result_type=RankForJobResult,
+                task_queue=inp.queues.retrieval,
+                schedule_to_close_timeout=RANK_TIMEOUT,
+                start_to_close_timeout=timedelta(seconds=5),
+                retry_policy=RetryPolicy(maximum_attempts=2),
+            )
+        except ActivityError:
+            workflow.logger.warning("ranking questions for the job description failed; the usual order is used")
+            return []
+        return ranked.question_ids
 
     async def _set_status(self, status: SessionStatus, detail: str | None = None) -> None:
         self._status = status

@@ -31,15 +31,19 @@ AUDIO_EXTENSIONS = {"webm": "webm", "ogg": "ogg", "mp3": "mp3", "mp4": "m4a", "w
 class AnswerIn(BaseModel):
     question_id: SafeLine = Field(min_length=1, max_length=64)
     text: SafeText = Field(max_length=200_000)
+    # The attempt shown to the candidate (2+ after "answer again"); None for clients that predate it.
+    attempt: int | None = Field(default=None, ge=1, le=20)
 
 
 class SkipIn(BaseModel):
     question_id: SafeLine = Field(min_length=1, max_length=64)
 
 
-def _answer_update_id(question_id: str, content: bytes) -> str:
-    # Derived from the answer, so a client retry of the same answer is answered once.
-    return f"answer-{question_id}-{hashlib.sha256(content).hexdigest()[:24]}"
+def _answer_update_id(question_id: str, content: bytes, attempt: int | None = None) -> str:
+    # Derived from the answer, so a client retry of the same answer is answered once; a later
+    # attempt at the same question is a new answer even when its words are the same.
+    again = f"a{attempt}-" if attempt and attempt > 1 else ""
+    return f"answer-{question_id}-{again}{hashlib.sha256(content).hexdigest()[:24]}"
 
 
 @router.post("/sessions/{session_id}/answers")
@@ -68,8 +72,8 @@ async def answer(
     result: AnswerResult = await workflow_call(
         temporal.get_workflow_handle(sess.workflow_id).execute_update(
             InterviewSessionWorkflow.answer,
-            AnswerInput(question_id=body.question_id, text=text),
-            id=_answer_update_id(body.question_id, text.encode()),
+            AnswerInput(question_id=body.question_id, text=text, attempt=body.attempt),
+            id=_answer_update_id(body.question_id, text.encode(), body.attempt),
         ),
         ANSWER_UNANSWERED,
     )
@@ -87,6 +91,7 @@ async def answer_audio(
     settings: SettingsDep,
     question_id: Annotated[SafeLine, Form(min_length=1, max_length=64)],
     file: Annotated[UploadFile, File()],
+    attempt: Annotated[int | None, Form(ge=1, le=20)] = None,
 ) -> dict[str, Any]:
     from talentsync.speech.audio import sniff_audio
 
@@ -114,9 +119,12 @@ async def answer_audio(
             temporal.get_workflow_handle(sess.workflow_id).execute_update(
                 InterviewSessionWorkflow.answer,
                 AnswerInput(
-                    question_id=question_id, audio_key=key, audio_filename=safe_filename(file.filename, "recording")
+                    question_id=question_id,
+                    audio_key=key,
+                    audio_filename=safe_filename(file.filename, "recording"),
+                    attempt=attempt,
                 ),
-                id=f"answer-{question_id}-{digest[:24]}",
+                id=f"answer-{question_id}-{f'a{attempt}-' if attempt and attempt > 1 else ''}{digest[:24]}",
             ),
             ANSWER_UNANSWERED,
         )

@@ -24,7 +24,7 @@ from api.errors import COMMON_ERRORS, error_responses
 from api.interview import module_name, owned_session, workflow_call
 from api.limits import rate_limit
 from api.reports import build_report
-from api.validation import DbId
+from api.validation import DbId, SafeText
 from talentsync.contracts import (
     AnswerResult,
     EndInput,
@@ -35,6 +35,7 @@ from talentsync.contracts import (
 )
 from talentsync.db.models import FeedbackReportRow, InterviewSession, Module, Response, Resume, SessionQuestion, User
 from talentsync.events import current_key
+from talentsync.job_match import MAX_JOB_DESCRIPTION_CHARS, MIN_JOB_DESCRIPTION_CHARS, clean_job_description
 from workflows.interview_session import INTERVIEW_STATUS, InterviewSessionWorkflow
 
 router = APIRouter(tags=["sessions"], responses={**COMMON_ERRORS, **error_responses(403, 404, 409)})
@@ -56,6 +57,8 @@ class StartIn(BaseModel):
     module_id: DbId
     resume_id: str | None = Field(default=None, max_length=64)
     max_questions: int | None = Field(default=None, ge=1, le=20)
+    # Optional: the posting the candidate is preparing for; core questions are ordered by similarity.
+    job_description: SafeText | None = Field(default=None, max_length=MAX_JOB_DESCRIPTION_CHARS)
 
 
 @router.post("/sessions", status_code=201)
@@ -81,6 +84,13 @@ async def start_session(
             raise HTTPException(409, f"That resume is {resume.status}; wait until it is parsed.")
         parsed, resume_id = resume.parsed, resume.id
     max_q = body.max_questions or settings.default_max_questions
+    job_description = clean_job_description(body.job_description or "") or None
+    if job_description is not None and len(job_description) < MIN_JOB_DESCRIPTION_CHARS:
+        raise HTTPException(
+            422,
+            "The job description is too short to match questions to; paste at least "
+            f"{MIN_JOB_DESCRIPTION_CHARS} characters or leave it empty.",
+        )
     # A retried or double-clicked start (same Idempotency-Key) lands on the same session and workflow.
     session_id = uuid.uuid5(user.id, idempotency_key) if idempotency_key else uuid.uuid4()
     workflow_id = f"session-{session_id}"
@@ -123,6 +133,7 @@ async def start_session(
             idle_timeout_seconds=settings.session_idle_timeout_minutes * 60,
             max_answer_chars=settings.max_answer_chars,
             queues=TaskQueues.with_prefix(settings.task_queue_prefix),
+            job_description=job_description,
         ),
         id=workflow_id,
         task_queue=settings.task_queue("interview"),

@@ -153,7 +153,9 @@ def test_skip_and_end_early(api):
     )
     assert api.post(f"/api/sessions/{sid}/end", headers=headers).status_code == 202
     report = wait_report(api, headers, sid)
-    assert len(report["answers"]) == 1
+    # The skipped question is listed as skipped (not silently dropped), then the answered one.
+    assert [a.get("skipped", False) for a in report["answers"]] == [True, False]
+    assert report["answers"][0]["scores"] is None and report["answers"][1]["scores"] is not None
 
 
 def test_bad_session_requests(api):

@@ -29,6 +29,8 @@ from talentsync.contracts import (
     MarkAskedInput,
     MarkSkippedInput,
     QueuedQuestion,
+    RankForJobInput,
+    RankForJobResult,
     RecordResponseInput,
     RecordResponseResult,
     ScoreAnswerInput,
@@ -131,6 +133,11 @@ class FakeActivities:
         )
         return FindFollowUpResult(question=fu, similarity=0.8, template_id=parent.bank_question_id * 10)
 
+    @activity.defn(name="rank_questions_for_job")
+    async def rank_questions_for_job(self, inp: RankForJobInput) -> RankForJobResult:
+        self.calls["rank_questions_for_job"].append(inp)
+        return RankForJobResult(question_ids=[102, 100])
+
     @activity.defn(name="transcribe_audio")
     async def transcribe_audio(self, inp: TranscribeInput) -> TranscribeResult:
         self.calls["transcribe_audio"].append(inp)
@@ -180,7 +187,9 @@ async def session_workers(client: Client, fakes: FakeActivities, queues: TaskQue
                 task_queue=queues.ml,
                 activities=[fakes.score_answer, fakes.finalize_session],
             ),
-            Worker(client, task_queue=queues.retrieval, activities=[fakes.find_follow_up]),
+            Worker(
+                client, task_queue=queues.retrieval, activities=[fakes.find_follow_up, fakes.rank_questions_for_job]
+            ),
             Worker(client, task_queue=queues.feedback, activities=[fakes.write_feedback]),
             Worker(client, task_queue=queues.transcription, activities=[fakes.transcribe_audio]),
         ):
