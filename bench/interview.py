@@ -38,11 +38,9 @@ import os
 import platform
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -56,17 +54,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devstack.services import (  # noqa: E402
-    HOST,
-    ManagedProcess,
-    api_argv,
-    ensure_database,
-    free_port,
-    postgres_service,
-    redis_service,
-    tail,
-    temporal_service,
-)
+sys.path.insert(0, str(ROOT / "bench"))
+from interview_load import ProcessSampler, run_open_loop  # noqa: E402
+from interview_stack import BenchStack, start_stack  # noqa: E402
+
 from talentsync.packs import PackQuestion, discover_packs  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "interview.json"
@@ -76,134 +67,6 @@ log = logging.getLogger("bench.interview")
 
 
 # --------------------------------------------------------------------------- stack
-
-
-@dataclass
-class BenchStack:
-    """Everything this benchmark started; `stop()` ends it in reverse order and removes the data."""
-
-    temporal_mode: str
-    data: Path
-    procs: list[ManagedProcess] = field(default_factory=list)
-    env: dict[str, str] = field(default_factory=dict)
-    api_url: str = ""
-    temporal_address: str = ""
-    temporal_argv: list[str] = field(default_factory=list)
-    setup_s: dict[str, float] = field(default_factory=dict)
-
-    def stop(self) -> None:
-        for p in reversed(self.procs):
-            try:
-                p.stop()
-            except Exception as exc:  # keep stopping the others
-                print(f"  could not stop {p.name}: {exc}", file=sys.stderr)
-        shutil.rmtree(self.data, ignore_errors=True)
-
-
-def _timed(stack: BenchStack, name: str, t0: float) -> None:
-    stack.setup_s[name] = round(time.perf_counter() - t0, 2)
-
-
-def start_stack(temporal_mode: str, worker_env: dict[str, str] | None = None, worker_root: Path = ROOT) -> BenchStack:
-    # Under /tmp (not /root): the postgres system user must be able to reach the data directory.
-    data = Path(tempfile.mkdtemp(prefix="talentsync-bench-", dir="/tmp"))
-    logs = data / "logs"
-    stack = BenchStack(temporal_mode=temporal_mode, data=data)
-    try:
-        t0 = time.perf_counter()
-        pg_port, redis_port, t_port, api_port = free_port(), free_port(), free_port(), free_port()
-        pg = postgres_service(data, pg_port, logs)
-        pg.start()
-        stack.procs.append(pg)
-        ensure_database(f"postgresql://postgres@{HOST}:{pg_port}/postgres", "talentsync")
-        r = redis_service(data, redis_port, logs)  # persistent, as `make up` runs it
-        r.start()
-        stack.procs.append(r)
-        # sqlite file + WAL pragmas exactly as `make up` (devstack.up) starts it; or in-memory.
-        t = temporal_service(data if temporal_mode == "sqlite" else None, t_port, None, logs)
-        stack.temporal_argv = t.argv
-        t.start()
-        stack.procs.append(t)
-        _timed(stack, "services", t0)
-
-        stack.temporal_address = f"{HOST}:{t_port}"
-        run_dir = data / "run"
-        run_dir.mkdir(mode=0o700)
-        stack.env = {
-            "DATABASE_URL": f"postgresql+psycopg://postgres@{HOST}:{pg_port}/talentsync",
-            "REDIS_URL": f"redis://{HOST}:{redis_port}/0",
-            "TEMPORAL_ADDRESS": stack.temporal_address,
-            "DATA_DIR": str(data),
-            # Only registration/login of the benchmark's many users is rate limited; answers are not.
-            "LOGIN_RATE_LIMIT": "100000/minute",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-            "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-            "TRANSFORMERS_VERBOSITY": "error",
-            "XDG_RUNTIME_DIR": str(run_dir),
-            "TASK_QUEUE_PREFIX": "",
-        }
-
-        t0 = time.perf_counter()
-        # Migrate and seed in a child process so this process stays free of torch and its threads.
-        seeded = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from talentsync.config import Settings; from talentsync.seed import migrate, seed; "
-                "s = Settings(); migrate(s.database_url); print(seed(s))",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **stack.env},
-            capture_output=True,
-            text=True,
-        )
-        if seeded.returncode != 0:
-            raise RuntimeError(f"migrate/seed failed:\n{seeded.stderr[-3000:]}")
-        _timed(stack, "migrate_seed", t0)
-
-        t0 = time.perf_counter()
-        worker = ManagedProcess(
-            "worker",
-            [sys.executable, str(worker_root / "worker.py")],
-            lambda: False,
-            logs / "worker.log",
-            env={**stack.env, **(worker_env or {})},
-            cwd=worker_root,
-            startup_timeout=180,
-        )
-        worker.ready = lambda: "worker ready" in worker.new_log_text()
-        worker.start()
-        stack.procs.append(worker)
-        _timed(stack, "worker", t0)
-
-        t0 = time.perf_counter()
-        stack.api_url = f"http://{HOST}:{api_port}"
-
-        def api_ready() -> bool:
-            try:
-                return httpx.get(f"{stack.api_url}/api/health", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        api = ManagedProcess(
-            "API",
-            api_argv(api_port),
-            api_ready,
-            logs / "api.log",
-            env=stack.env,
-            cwd=ROOT,
-            startup_timeout=120,
-        )
-        api.start()
-        stack.procs.append(api)
-        _timed(stack, "api", t0)
-        return stack
-    except BaseException:
-        for p in stack.procs:
-            print(f"--- {p.name} log tail:\n{tail(p.log_path)}", file=sys.stderr)
-        stack.stop()
-        raise
 
 
 # --------------------------------------------------------------------------- answers
@@ -633,6 +496,8 @@ class Plan:
     settled_sessions: int = 2
     concurrency: tuple[int, ...] = (50, 100)
     concurrent_questions: dict[int, int] = field(default_factory=lambda: {50: 10, 100: 5})
+    # Open loop: answers arriving at `rate`/s spread over `sessions` sessions for `seconds`.
+    open_loop: tuple[float, int, float] | None = (20.0, 60, 30.0)
 
 
 async def bench_stack(stack: BenchStack, plan: Plan) -> dict[str, Any]:
@@ -641,7 +506,8 @@ async def bench_stack(stack: BenchStack, plan: Plan) -> dict[str, Any]:
     result: dict[str, Any] = {"temporal_mode": stack.temporal_mode, "temporal_argv": stack.temporal_argv[1:]}
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=60, limits=limits) as client:
         t0 = time.perf_counter()
-        users = await register_users(client, max((*plan.concurrency, 1)))
+        need = max((*plan.concurrency, plan.open_loop[1] if plan.open_loop else 1, 1))
+        users = await register_users(client, need)
         result["register_users_s"] = round(time.perf_counter() - t0, 1)
         modules = (await client.get("/api/modules", headers=users[0].headers)).json()
         result["modules"] = [m["slug"] for m in modules]
@@ -681,6 +547,9 @@ async def bench_stack(stack: BenchStack, plan: Plan) -> dict[str, Any]:
             print(f"  concurrent: {n} sessions × {q} questions", flush=True)
             phases[f"concurrent_{n}"] = await run_concurrent(client, users, modules, n, q, composer, seed=1000 * n)
 
+        if plan.open_loop:
+            result["open_loop"] = await _open_loop_phase(client, stack, users, modules, plan.open_loop, composer)
+
     all_ids = [r.session_id for runs, _ in phases.values() for r in runs]
     t0 = time.perf_counter()
     histories = await read_histories(stack.temporal_address, all_ids)
@@ -694,6 +563,45 @@ async def bench_stack(stack: BenchStack, plan: Plan) -> dict[str, Any]:
     }
     result["answer_styles"] = dict(composer.styles)
     return result
+
+
+async def _open_loop_phase(
+    client: httpx.AsyncClient,
+    stack: BenchStack,
+    users: list[User],
+    modules: list[dict],
+    spec: tuple[float, int, float],
+    composer: AnswerComposer,
+) -> dict[str, Any]:
+    rate, n_sessions, seconds = spec
+    print(f"  open loop: {rate:g} answers/s over {n_sessions} sessions for {seconds:g} s", flush=True)
+    # Enough questions that no session runs out before the end: rate * seconds / sessions answers each.
+    per_session = min(20, int(rate * seconds / n_sessions) + 2)
+    started = await asyncio.gather(
+        *(start_session(client, users[i], modules[i % len(modules)]["id"], per_session) for i in range(n_sessions))
+    )
+    sessions = [(sid, users[i].headers, q) for i, (sid, q, _) in enumerate(started)]
+    rng = random.Random(7)
+    with ProcessSampler(stack.pids()) as sampler:
+        res = await run_open_loop(client, sessions, rate, seconds, lambda text: composer.answer(text, rng))
+    ok = [x for x in res.samples if x.status == 200]
+    return {
+        "offered_rate_per_s": rate,
+        "sessions": n_sessions,
+        "seconds": seconds,
+        "answers_sent": len(res.samples),
+        "answers_ok": len(ok),
+        "achieved_answers_per_s": round(len(ok) / res.wall_s, 2) if res.wall_s else None,
+        "wall_s": round(res.wall_s, 1),
+        "latency_from_arrival_ms": dist([x.ms for x in ok]),
+        "error_count": len(res.errors),
+        "errors": res.errors[:10],
+        "processes": sampler.summary,
+    }
+
+
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
 def print_result(res: dict[str, Any]) -> None:
@@ -727,6 +635,18 @@ def print_result(res: dict[str, Any]) -> None:
             f"reports p50 {p['report_ready_s'].get('p50')} s"
         )
     print(f"end → report (single, 10 answers): {res['report_ready_single_s']}")
+    if "open_loop" in res:
+        ol = res["open_loop"]
+        lat = ol["latency_from_arrival_ms"]
+        print(
+            f"open loop     offered {ol['offered_rate_per_s']}/s, achieved {ol['achieved_answers_per_s']}/s, "
+            f"latency from arrival p50 {lat.get('p50')} p95 {lat.get('p95')} max {lat.get('max')} ms, "
+            f"errors {ol['error_count']}"
+        )
+        for name, p in ol["processes"].items():
+            print(
+                f"{'':14s} {name:10s} cpu {p['cpu_s']} s ({p['cpu_cores_avg']} cores)  peak RSS {p['peak_rss_mb']} MB"
+            )
 
 
 def _product_settings() -> dict[str, Any]:
@@ -765,6 +685,17 @@ def main() -> None:
         default=ROOT,
         help="experiment: run worker.py (and the workflow code it imports) from another checkout",
     )
+    parser.add_argument(
+        "--open-loop",
+        default="20:60:30",
+        help="RATE:SESSIONS:SECONDS answers arriving at RATE/s over SESSIONS sessions (default 20:60:30; 'off')",
+    )
+    parser.add_argument(
+        "--workers",
+        default="",
+        help="worker processes, ';'-separated, each a comma-separated role list "
+        "(default: one process for every role; e.g. 'interview,retrieval,feedback,transcription;ml;ml')",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -778,6 +709,11 @@ def main() -> None:
         plan.concurrent_questions = {
             n: plan.concurrent_questions.get(n, 10 if n <= 50 else 5) for n in plan.concurrency
         }
+    plan.open_loop = None
+    if args.open_loop != "off":
+        rate, sessions, seconds = args.open_loop.split(":")
+        plan.open_loop = (float(rate), int(sessions), float(seconds))
+    worker_queues = [w for w in args.workers.split(";") if w.strip()] or None
     worker_env = dict(kv.split("=", 1) for kv in args.worker_env)
     modes = ["sqlite", "memory"] if args.temporal == "both" else [args.temporal]
     load_start = os.getloadavg()[0]
@@ -805,12 +741,15 @@ def main() -> None:
         },
         "settings": _product_settings(),
         "worker_env_experiment": worker_env,
+        "worker_processes": worker_queues or ["all roles in one process"],
+        "commit": _commit(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "worker_root": str(args.worker_root),
         "runs": {},
     }
     for mode in modes:
         print(f"starting the embedded stack (Temporal {mode})…", flush=True)
-        stack = start_stack(mode, worker_env, args.worker_root)
+        stack = start_stack(mode, worker_env, args.worker_root, worker_queues)
         try:
             print(f"  ready in {sum(stack.setup_s.values()):.0f}s {stack.setup_s}", flush=True)
             res = asyncio.run(bench_stack(stack, plan))

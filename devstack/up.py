@@ -128,26 +128,33 @@ class Supervisor:
         )
         self.done(t0, f"{stats.get('packs', 0)} packs, {changed}")
 
-        t0 = self.step("Worker (task queues interview, transcription, ml, retrieval, feedback)")
-        # One worker process here, so one metrics port; a taken port turns worker metrics off, not the start.
+        # WORKER_PROCESSES splits the roles over processes, ';'-separated, e.g.
+        # "interview,retrieval,feedback,transcription;ml;ml" runs three (two for scoring).
+        groups = [g.strip() for g in env.get("WORKER_PROCESSES", "").split(";") if g.strip()] or [""]
+        label = "; ".join(g or "all task queues" for g in groups)
+        t0 = self.step(f"Worker process(es): {label}")
+        # The first worker gets the metrics port; a taken port turns worker metrics off, not the start.
         metrics_port = _port("WORKER_METRICS_PORT", 9464)
         if metrics_port and not port_is_free(metrics_port):
             console.warning(f"      port {metrics_port} is in use: worker metrics are off (set WORKER_METRICS_PORT)")
             metrics_port = 0
-        env["WORKER_METRICS_PORT"] = str(metrics_port)
         worker_metrics = f"http://{HOST}:{metrics_port}/metrics" if metrics_port else "off"
         python = sys.executable
-        worker = ManagedProcess(
-            "worker",
-            [python, str(REPO_ROOT / "worker.py")],
-            lambda: self._worker_ready(worker),
-            self.log_dir / "worker.log",
-            env=env,
-            cwd=REPO_ROOT,
-            startup_timeout=180,
-        )
-        self.start(worker)
-        self.apps.append(worker)
+        for i, queues in enumerate(groups):
+            name = "worker" if len(groups) == 1 else f"worker-{i + 1}"
+            port = metrics_port + i if metrics_port and port_is_free(metrics_port + i) else 0
+            worker = ManagedProcess(
+                name,
+                [python, str(REPO_ROOT / "worker.py"), *(["--queues", queues] if queues else [])],
+                lambda: False,
+                self.log_dir / f"{name}.log",
+                env={**env, "WORKER_METRICS_PORT": str(port)},
+                cwd=REPO_ROOT,
+                startup_timeout=180,
+            )
+            worker.ready = lambda w=worker: self._worker_ready(w)  # type: ignore[misc]
+            self.start(worker)
+            self.apps.append(worker)
         self.done(t0)
 
         t0 = self.step("API + web app")

@@ -8,8 +8,10 @@ answers never go through here: only texts that came from the question bank are s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Sequence
 
@@ -129,6 +131,10 @@ def scoring_embedder(
     if background_warm:
 
         def run() -> None:
+            # Lowest CPU priority for this thread only (Linux schedules threads as tasks; ONNX runs
+            # in the calling thread): warming never slows the scoring it is meant to speed up.
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
             try:
                 n = warm_bank(wrapped, factory)
                 log.info("scoring references warm", extra={"questions": n})
