@@ -64,7 +64,14 @@ class _ActivityObserver(ActivityInboundInterceptor):
         started = time.perf_counter()
         outcome = "completed"
         try:
-            return await super().execute_activity(input)
+            result = await super().execute_activity(input)
+            limit = info.start_to_close_timeout
+            if limit and time.perf_counter() - started > limit.total_seconds():
+                # Finished, but after Temporal had already timed the attempt out and retried it: the
+                # result is dropped ("Activity not found on completion"), so it counts as a timeout.
+                outcome = "timed_out"
+                ACTIVITY_FAILURES.labels(activity=name, error="TimedOut").inc()
+            return result
         except (asyncio.CancelledError, temporalio.exceptions.CancelledError):
             # The SDK cancels an attempt that outran its start-to-close or heartbeat timeout: that is
             # a failure (Temporal retries it). Cancelled because the workflow moved on or the worker

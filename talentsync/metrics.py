@@ -48,7 +48,8 @@ ACTIVITY_FAILURES = Counter(
 )
 ANSWERS_SCORED = Counter(
     "talentsync_answers_scored",
-    "Answers scored and stored (score_answer completions; a rare redelivered completion counts twice).",
+    "Scores written by score_answer. An attempt that finishes after its timeout wrote its score too "
+    "(the retry rewrites the same row), so under overload this can exceed the answers.",
 )
 
 # Every status a session can have, so a status that drops to zero shows 0 instead of vanishing.
