@@ -22,7 +22,7 @@ from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -108,19 +108,29 @@ class ObservabilityMiddleware:
         # line for an unhandled error comes after this returns, and should carry the request id.
         bind_log_context(request_id=request_id, session_id=None)
         method = scope["method"] if scope["method"] in METHODS else "OTHER"
-        status = 500  # an exception that escapes becomes a 500 from Starlette's outermost handler
+        status = 500
+        response_started = False
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, response_started = message["status"], True
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
         IN_PROGRESS.inc()
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Answer the 500 here, with the request id the user can quote, instead of leaving it to
+            # Starlette's outermost handler (which never passes back through this middleware). Re-raised
+            # so the server still logs the traceback, under this request id.
+            if not response_started:
+                error = PlainTextResponse("Internal Server Error", status_code=500)
+                error.headers[REQUEST_ID_HEADER] = request_id
+                await error(scope, receive, send)
+            raise
         finally:
             IN_PROGRESS.dec()
             route = route_template(scope)

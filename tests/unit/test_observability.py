@@ -197,7 +197,9 @@ def test_metrics_use_route_templates_and_count_errors(app_client: TestClient) ->
     assert sample("talentsync_api_request_duration_seconds_count", {**route, "status_class": "2xx"}) >= 3
 
     errors = sample("talentsync_api_requests_total", {"method": "GET", "route": "/api/boom", "status": "500"})
-    assert app_client.get("/api/boom").status_code == 500
+    boom = app_client.get("/api/boom", headers={"X-Request-ID": "user-report-1234"})
+    assert boom.status_code == 500 and boom.text == "Internal Server Error"
+    assert boom.headers["x-request-id"] == "user-report-1234", "the user can quote it"
     assert (
         sample("talentsync_api_requests_total", {"method": "GET", "route": "/api/boom", "status": "500"}) == errors + 1
     )
