@@ -151,16 +151,20 @@ def build_workers(client: Any, settings: Settings, queues: list[str], executor: 
             )
         elif role == QUEUE_RETRIEVAL:
             from activities.job_match import JobMatchActivities
+            from activities.weak_points import WeakPointActivities
 
-            job_match = JobMatchActivities(
-                factory,
-                providers.build_embedder(settings, dedicated=True),
-                providers.build_vector_store(settings, engine),
-            )
+            ranking_embedder = providers.build_embedder(settings, dedicated=True)
+            ranking_store = providers.build_vector_store(settings, engine)
+            job_match = JobMatchActivities(factory, ranking_embedder, ranking_store)
+            weak_points = WeakPointActivities(factory, ranking_embedder, ranking_store)
             workers.append(
                 make(
                     queue,
-                    [ml_activities(interactive=True).find_follow_up, job_match.rank_questions_for_job],
+                    [
+                        ml_activities(interactive=True).find_follow_up,
+                        job_match.rank_questions_for_job,
+                        weak_points.rank_questions_for_focus,
+                    ],
                     concurrency=8,
                 )
             )

@@ -29,6 +29,7 @@ from talentsync.contracts import (
 )
 from talentsync.db.models import InterviewSession, Question, Response, SessionQuestion
 from talentsync.events import EventPublisher
+from talentsync.progress import revisit_question_ids
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,11 @@ def _stable_rank(session_id: str, slug: str) -> str:
 
 
 def order_core_questions(
-    session_id: str, questions: list[Question], count: int, preferred: list[int] | None = None
+    session_id: str,
+    questions: list[Question],
+    count: int,
+    preferred: list[int] | None = None,
+    revisit: list[int] | None = None,
 ) -> list[Question]:
     """A different, reproducible selection per session; easier questions first as a warm-up.
 
@@ -56,7 +61,12 @@ def order_core_questions(
     if preferred:
         place = {qid: i for i, qid in enumerate(preferred)}
         return sorted(questions, key=lambda q: (place.get(q.id, len(place)), _stable_rank(session_id, q.slug)))[:count]
-    picked = sorted(questions, key=lambda q: _stable_rank(session_id, q.slug))[:count]
+    shuffled = sorted(questions, key=lambda q: _stable_rank(session_id, q.slug))
+    # Questions whose listening points the candidate missed and has not covered since come back,
+    # most outstanding points first, in up to half the places: the rest stays new material.
+    known = {q.id: q for q in questions}
+    again = [known[qid] for qid in (revisit or []) if qid in known][: max(1, count // 2)]
+    picked = again + [q for q in shuffled if q not in again][: count - len(again)]
     return sorted(picked, key=lambda q: (q.difficulty, _stable_rank(session_id, q.slug)))
 
 
@@ -79,7 +89,9 @@ class SessionActivities:
             bank = list(db.scalars(select(Question).where(Question.module_id == inp.module_id, Question.is_active)))
             if not bank:
                 raise ApplicationError("this module has no questions", non_retryable=True)
-            core = order_core_questions(inp.session_id, bank, inp.max_questions, inp.preferred_question_ids)
+            preferred = inp.preferred_question_ids
+            revisit = [] if preferred else revisit_question_ids(db, sess.user_id, inp.module_id)
+            core = order_core_questions(inp.session_id, bank, inp.max_questions, preferred, revisit)
             resume_qs = self._resume_questions(sess.parsed_resume_data)
             rows: list[dict] = []
             queue: list[QueuedQuestion] = []

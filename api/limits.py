@@ -126,6 +126,7 @@ class RateLimits:
             "session_start": parse_many(settings.session_start_rate_limit),
             "ws_ticket": parse_many(settings.ws_ticket_rate_limit),
             "partial_audio": parse_many(settings.partial_audio_rate_limit),
+            "export": parse_many(settings.export_rate_limit),
         }
         return cls(MovingWindowRateLimiter(storage), items)
 

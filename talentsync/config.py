@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     ws_ticket_rate_limit: str = "30/minute"  # per user
     # Per user: live-transcript chunks of a recording in progress, about one a second while speaking.
     partial_audio_rate_limit: str = "150/minute"
+    # Per user: an export zips every recording, so a loop of them would keep a thread and the disk busy.
+    export_rate_limit: str = "10/hour"
     db_pool_size: int = 10
     db_max_overflow: int = 20
     db_pool_timeout_seconds: float = 10.0  # a request waits this long for a connection, then 503

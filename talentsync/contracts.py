@@ -54,6 +54,15 @@ class TaskQueues(BaseModel):
         return cls(**{name: f"{prefix}{name}" for name in cls.model_fields})
 
 
+class FocusPoint(BaseModel):
+    """A listening point the candidate keeps missing; a practice session picks questions for it."""
+
+    point: str
+    listen_for: str = ""
+    bank_question_id: int | None = None  # the question it was missed on, when it was a bank question
+    times_missed: int = 1  # missed or only partly covered, across sessions
+
+
 class SessionStartInput(BaseModel):
     session_id: str
     user_id: str
@@ -68,6 +77,8 @@ class SessionStartInput(BaseModel):
     queues: TaskQueues = Field(default_factory=TaskQueues)
     # Steers which core questions are asked (by similarity); validated and capped by the API.
     job_description: str | None = None
+    # A practice session: questions chosen for these weak points (rank_questions_for_focus).
+    focus_points: list[FocusPoint] = Field(default_factory=list)
 
 
 class OpenSessionInput(BaseModel):
@@ -88,6 +99,17 @@ class RankForJobInput(BaseModel):
     module_id: int
     domain: str
     job_description: str
+
+
+class RankForFocusInput(BaseModel):
+    session_id: str
+    module_id: int
+    points: list[FocusPoint]
+
+
+class RankForFocusResult(BaseModel):
+    question_ids: list[int]  # best exercise for the points first
+    scores: list[float] = Field(default_factory=list)
 
 
 class RankForJobResult(BaseModel):

@@ -30,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
         MarkSkippedInput,
         OpenSessionInput,
         QueuedQuestion,
+        RankForFocusInput,
+        RankForFocusResult,
         RankForJobInput,
         RankForJobResult,
         RecordResponseInput,
@@ -132,6 +134,9 @@ class InterviewSessionWorkflow:
         # recorded before it existed) replay the same commands as before.
         if inp.job_description and workflow.patched("rank-questions-for-job"):
             preferred = await self._rank_for_job(inp)
+        elif inp.focus_points and workflow.patched("rank-questions-for-focus"):
+            # A "practise this" session: questions that exercise the candidate's weak points.
+            preferred = await self._rank_for_focus(inp)
         seed = await workflow.execute_activity(
             "seed_session",
             SeedSessionInput(
@@ -509,6 +514,23 @@ class InterviewSessionWorkflow:
             start_to_close_timeout=LIGHT,
             retry_policy=LIGHT_RETRY,
         )
+
+    async def _rank_for_focus(self, inp: SessionStartInput) -> list[int]:
+        try:
+            ranked = await workflow.execute_activity(
+                "rank_questions_for_focus",
+                RankForFocusInput(session_id=inp.session_id, module_id=inp.module_id, points=inp.focus_points),
+                result_type=RankForFocusResult,
+                task_queue=inp.queues.retrieval,
+                schedule_to_close_timeout=RANK_TIMEOUT,
+                start_to_close_timeout=timedelta(seconds=5),
+                retry_policy=RetryPolicy(maximum_attempts=2),
+            )
+            return ranked.question_ids
+        except ActivityError:
+            # Without the vector search, the questions the points were missed on still exercise them.
+            workflow.logger.warning("ranking questions for weak points failed; asking where they were missed")
+            return list(dict.fromkeys(p.bank_question_id for p in inp.focus_points if p.bank_question_id is not None))
 
     async def _rank_for_job(self, inp: SessionStartInput) -> list[int]:
         try:

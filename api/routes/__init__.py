@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from api.routes import admin, answers, auth, events, health, modules, practice, resumes, score_preview, sessions
+from api.routes import admin, answers, auth, events, health, me, modules, practice, resumes, score_preview, sessions
 
 router = APIRouter()
-for module in (auth, health, modules, score_preview, resumes, sessions, answers, practice, events, admin):
+for module in (auth, health, modules, score_preview, resumes, sessions, answers, practice, events, admin, me):
     router.include_router(module.router)

@@ -15,12 +15,12 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import sessionmaker
 
 from api.account import DeletionIncomplete, delete_account
 from api.deps import CurrentUser, MediaDep, SessionDep, TemporalDep
 from api.errors import COMMON_ERRORS, error_responses
 from api.limits import rate_limit
+from api.threaded import sync_read
 from talentsync.account_data import AccountData, gather_account, write_export_zip
 from talentsync.media import MediaStore
 from talentsync.progress import build_progress, load_answer_rows
@@ -42,12 +42,10 @@ DELETE_INCOMPLETE = (
 
 
 @router.get("/me/progress")
-async def progress(db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+async def progress(request: Request, user: CurrentUser) -> dict[str, Any]:
     """Completed sessions with overall and per-dimension scores over time (per module), listening
     points missed across sessions (counted), and delivery trends from voice answers."""
-    # Plain SQLAlchemy over the asyncio connection (greenlet): the queries await; the aggregation
-    # is a few milliseconds of Python even for the 200 sessions it reads at most.
-    return await db.run_sync(lambda s: build_progress(load_answer_rows(s, user.id)))
+    return await sync_read(request, lambda db: build_progress(load_answer_rows(db, user.id)))
 
 
 class _Cancelled(Exception):
@@ -136,15 +134,8 @@ async def export(request: Request, user: CurrentUser, media: MediaDep) -> Stream
     # Counted by the writing threads themselves: a download that never starts holds no slot.
     if _exports["running"] >= MAX_EXPORTS:
         raise HTTPException(503, "Several exports are being prepared; try again in a minute.", {"Retry-After": "30"})
-    # Read in a thread over the sync engine: a large history (transcripts with word timings) is
-    # decoded off the event loop.
-    factory = sessionmaker(request.app.state.engine, expire_on_commit=False)
-
-    def gather() -> AccountData:
-        with factory() as db:
-            return gather_account(db, user.id)
-
-    data = await asyncio.to_thread(gather)
+    # A large history (transcripts with word timings) is decoded in a thread, off the event loop.
+    data = await sync_read(request, lambda db: gather_account(db, user.id))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
         _stream(data, media),

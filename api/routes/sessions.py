@@ -7,7 +7,7 @@ import json
 import logging
 import uuid
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
@@ -24,6 +24,7 @@ from api.errors import COMMON_ERRORS, error_responses
 from api.interview import module_name, owned_session, workflow_call
 from api.limits import rate_limit
 from api.reports import build_report
+from api.threaded import sync_read
 from api.validation import DbId, SafeText
 from talentsync.contracts import (
     AnswerResult,
@@ -36,6 +37,7 @@ from talentsync.contracts import (
 from talentsync.db.models import FeedbackReportRow, InterviewSession, Module, Response, Resume, SessionQuestion, User
 from talentsync.events import current_key
 from talentsync.job_match import MAX_JOB_DESCRIPTION_CHARS, MIN_JOB_DESCRIPTION_CHARS, clean_job_description
+from talentsync.progress import practice_focus
 from workflows.interview_session import INTERVIEW_STATUS, InterviewSessionWorkflow
 
 router = APIRouter(tags=["sessions"], responses={**COMMON_ERRORS, **error_responses(403, 404, 409)})
@@ -59,6 +61,8 @@ class StartIn(BaseModel):
     max_questions: int | None = Field(default=None, ge=1, le=20)
     # Optional: the posting the candidate is preparing for; core questions are ordered by similarity.
     job_description: SafeText | None = Field(default=None, max_length=MAX_JOB_DESCRIPTION_CHARS)
+    # "weak_points": a short session on the listening points the caller keeps missing in this module.
+    focus: Literal["weak_points"] | None = None
 
 
 @router.post("/sessions", status_code=201)
@@ -90,6 +94,11 @@ async def start_session(
             422,
             "The job description is too short to match questions to; paste at least "
             f"{MIN_JOB_DESCRIPTION_CHARS} characters or leave it empty.",
+        )
+    focus = await sync_read(request, lambda s: practice_focus(s, user.id, module.id)) if body.focus else []
+    if body.focus and not focus:
+        raise HTTPException(
+            409, "Nothing to practise in this module yet: no listening point you missed is still uncovered."
         )
     # A retried or double-clicked start (same Idempotency-Key) lands on the same session and workflow.
     session_id = uuid.uuid5(user.id, idempotency_key) if idempotency_key else uuid.uuid4()
@@ -134,6 +143,7 @@ async def start_session(
             max_answer_chars=settings.max_answer_chars,
             queues=TaskQueues.with_prefix(settings.task_queue_prefix),
             job_description=job_description,
+            focus_points=focus,
         ),
         id=workflow_id,
         task_queue=settings.task_queue("interview"),
