@@ -223,6 +223,7 @@ class FindFollowUpResult(BaseModel):
     template_id: int | None = None
     embed_ms: float = 0.0
     search_ms: float = 0.0
+    refine_ms: float = 0.0  # the optional LLM rewrite of the template, bounded by its own timeout
 
 
 class TranscribeInput(BaseModel):
