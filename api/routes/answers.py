@@ -33,17 +33,23 @@ class AnswerIn(BaseModel):
     text: SafeText = Field(max_length=200_000)
     # The attempt shown to the candidate (2+ after "answer again"); None for clients that predate it.
     attempt: int | None = Field(default=None, ge=1, le=20)
+    # The client's send number for this same answer: 1 (or absent) the first time, 2+ when the person
+    # sends it again after a failure, so the retry runs anew instead of replaying the failed outcome.
+    send: int | None = Field(default=None, ge=1, le=50)
 
 
 class SkipIn(BaseModel):
     question_id: SafeLine = Field(min_length=1, max_length=64)
 
 
-def _answer_update_id(question_id: str, content: bytes, attempt: int | None = None) -> str:
-    # Derived from the answer, so a client retry of the same answer is answered once; a later
-    # attempt at the same question is a new answer even when its words are the same.
+def _answer_update_id(question_id: str, content: bytes, attempt: int | None = None, send: int | None = None) -> str:
+    # Derived from the answer, so a double click or a network retry of the same send is answered
+    # once; a later attempt at the same question is a new answer even when its words are the same.
+    # Temporal replays an update's outcome by id, failures included: a deliberate re-send after a
+    # failure carries a higher send number, so it is tried again rather than answered with the error.
     again = f"a{attempt}-" if attempt and attempt > 1 else ""
-    return f"answer-{question_id}-{again}{hashlib.sha256(content).hexdigest()[:24]}"
+    resend = f"s{send}-" if send and send > 1 else ""
+    return f"answer-{question_id}-{again}{resend}{hashlib.sha256(content).hexdigest()[:24]}"
 
 
 @router.post("/sessions/{session_id}/answers")
@@ -73,7 +79,7 @@ async def answer(
         temporal.get_workflow_handle(sess.workflow_id).execute_update(
             InterviewSessionWorkflow.answer,
             AnswerInput(question_id=body.question_id, text=text, attempt=body.attempt),
-            id=_answer_update_id(body.question_id, text.encode(), body.attempt),
+            id=_answer_update_id(body.question_id, text.encode(), body.attempt, body.send),
         ),
         ANSWER_UNANSWERED,
     )
@@ -92,6 +98,7 @@ async def answer_audio(
     question_id: Annotated[SafeLine, Form(min_length=1, max_length=64)],
     file: Annotated[UploadFile, File()],
     attempt: Annotated[int | None, Form(ge=1, le=20)] = None,
+    send: Annotated[int | None, Form(ge=1, le=50)] = None,
 ) -> dict[str, Any]:
     from talentsync.speech.audio import sniff_audio
 
@@ -124,7 +131,7 @@ async def answer_audio(
                     audio_filename=safe_filename(file.filename, "recording"),
                     attempt=attempt,
                 ),
-                id=f"answer-{question_id}-{f'a{attempt}-' if attempt and attempt > 1 else ''}{digest[:24]}",
+                id=_answer_update_id(question_id, data, attempt, send),
             ),
             ANSWER_UNANSWERED,
         )
