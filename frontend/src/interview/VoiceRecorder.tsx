@@ -229,6 +229,9 @@ export function VoiceRecorder({
     // of an answer the server did finish gets that answer back instead of recording it twice.
     const form = new FormData();
     form.append('question_id', questionId);
+    // A resend after a failure carries its send number: the server would otherwise replay the
+    // earlier failure for the same update id instead of trying again.
+    if (state.sends > 0) form.append('send', String(state.sends + 1));
     form.append('file', take.blob, `answer.${extensionFor(take.blob.type)}`);
     const stall = watchForStall(TRANSCRIBE_STALL_MS, () => abortUpload('stalled'));
     stallRef.current = stall;
