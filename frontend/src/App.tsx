@@ -8,14 +8,15 @@ import { hasRole } from './lib/format';
 import { AuthPage } from './pages/AuthPage';
 import { Dashboard } from './pages/Dashboard';
 import { InterviewRoom } from './pages/InterviewRoom';
-import { HistoryPage } from './pages/HistoryPage';
 import { ResumesPage } from './pages/ResumesPage';
 import { ResumeReviewPage } from './pages/ResumeReviewPage';
 import { AdminFailuresPage } from './pages/AdminFailuresPage';
 import { QuestionBankPage } from './pages/QuestionBankPage';
+import { SettingsPage } from './pages/SettingsPage';
 
 // The report pulls in the charting library; load it only when a report is opened.
 const ReportPage = lazy(() => import('./pages/ReportPage').then((m) => ({ default: m.ReportPage })));
+const ProgressPage = lazy(() => import('./pages/ProgressPage').then((m) => ({ default: m.ProgressPage })));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { user, loading } = useAuth();
@@ -61,7 +62,17 @@ export function App() {
         }
       >
         <Route index element={<Dashboard />} />
-        <Route path="sessions" element={<HistoryPage />} />
+        {/* The session list grew into the progress page; old links to /sessions land there. */}
+        <Route path="sessions" element={<Navigate to="/progress" replace />} />
+        <Route
+          path="progress"
+          element={
+            <Suspense fallback={<LoadingBlock label="Loading your progress…" />}>
+              <ProgressPage />
+            </Suspense>
+          }
+        />
+        <Route path="settings" element={<SettingsPage />} />
         <Route path="sessions/:id" element={<InterviewRoom />} />
         <Route
           path="sessions/:id/report"

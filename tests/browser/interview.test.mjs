@@ -59,7 +59,7 @@ test('a typed three-question interview reaches a scored report and shows up in h
   assert.match(kpText, /[✓✗]/);
   assert.equal(await page.getByTestId('focus-areas').locator('li').count(), 3);
 
-  await page.getByRole('link', { name: 'History' }).click();
+  await page.getByRole('link', { name: 'Progress' }).click();
   const row = page.getByTestId('history-row').filter({ has: page.locator(`a[href="/sessions/${sessionId}/report"]`) });
   await row.first().waitFor({ timeout: 30_000 });
   assert.match(await row.first().innerText(), /Completed|Scoring/);

@@ -25,12 +25,13 @@ export function Layout() {
 
   useEffect(() => setMenuOpen(false), [location.pathname]);
 
-  // A live interview room (/sessions/:id) belongs to Practice; reports and the list to History.
+  // A live interview room (/sessions/:id) belongs to Practice; reports and the list to Progress.
   const inRoom = /^\/sessions\/[^/]+$/.test(location.pathname);
   const links = [
     { to: '/', label: 'Practice', end: true },
-    { to: '/sessions', label: 'History' },
+    { to: '/progress', label: 'Progress' },
     { to: '/resumes', label: 'Resumes' },
+    { to: '/settings', label: 'Settings' },
     ...(isStaff
       ? [
           { to: '/admin/scoring-failures', label: 'Scoring failures' },

@@ -23,6 +23,12 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   const [error, setError] = useState<unknown>(null);
   const ids = { email: useId(), password: useId(), name: useId(), pwHelp: useId() };
   const isSignup = mode === 'signup';
+  // Set by the settings page after DELETE /api/me answered 204; shown once.
+  const [deleted] = useState(() => {
+    const email = sessionStorage.getItem('talentsync.account-deleted');
+    sessionStorage.removeItem('talentsync.account-deleted');
+    return email;
+  });
 
   useEffect(() => {
     if (user) navigate(next, { replace: true });
@@ -76,7 +82,12 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
             {isSignup ? 'Start practising in under a minute.' : 'Sign in to continue practising.'}
           </p>
 
-          {expired && !error && (
+          {deleted && !error && (
+            <Alert kind="success" title="Your account was deleted">
+              The account {deleted} and everything it held are gone from TalentSync.
+            </Alert>
+          )}
+          {expired && !error && !deleted && (
             <Alert kind="info">Your session expired. Please sign in again.</Alert>
           )}
           {error !== null && (
