@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: Debian's chromium driven by playwright-core (installed in
 // frontend/node_modules), against a running TalentSync at TALENTSYNC_URL.
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -98,3 +98,43 @@ export const REASONABLE_ANSWERS = [
     'delivered them in four weeks instead of ten, measured adoption, and then iterated based on feedback. Usage grew by forty percent in the first month, ' +
     'and what I learned is that early, visible delivery builds trust faster than a perfect plan.',
 ];
+
+/** The two screen sizes every room and accessibility path is tried at. */
+export const SIZES = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+// Evaluated over the DevTools protocol, not added as a <script>: the app's CSP (script-src 'self')
+// rightly refuses inline scripts.
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (injected into the page) and returns its serious and critical violations as
+ * readable lines, so a failing assertion says which rule and which elements.
+ */
+export async function axeProblems(page, label) {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5), count: v.nodes.length }));
+  });
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${label}: [${v.impact}] ${v.id} (${v.count} nodes) ${v.help} — ${v.nodes.join(' | ')}`);
+}
+
+/** Text of the focused element (its label, else its text), so a test can say where focus went. */
+export async function focusedName(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return '<body>';
+    return (el.getAttribute('aria-label') || el.textContent || el.tagName).trim();
+  });
+}
+
+/** Bottom edge of the sticky header, for checks that content is not hidden under it. */
+export async function headerBottom(page) {
+  return page.evaluate(() => document.querySelector('.app-header')?.getBoundingClientRect().bottom ?? 0);
+}

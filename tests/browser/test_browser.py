@@ -46,7 +46,7 @@ def served_api(stack, worker):
             proc.wait(20)
 
 
-@pytest.mark.parametrize("suite", ["auth", "interview", "resume", "voice", "progress"])
+@pytest.mark.parametrize("suite", ["auth", "interview", "resume", "voice", "progress", "craft", "a11y"])
 def test_browser_suite(served_api, suite):
     node = shutil.which("node")
     assert node, "Node.js is required for the browser tests"

@@ -3,6 +3,7 @@ import { ApiError, errorMessage, upload, type UploadHandle } from '../api/client
 import type { AudioAnswerResult } from '../api/types';
 import { Alert, ProgressBar, Spinner } from '../components/ui';
 import { formatBytes, formatClock } from '../lib/format';
+import { startPartialUploads, type PartialUploader } from './livePartials';
 import {
   TRANSCRIBE_STALL_MS,
   describeSendFailure,
@@ -34,15 +35,20 @@ function extensionFor(mime: string): string {
 export function VoiceRecorder({
   sessionId,
   questionId,
+  attempt,
   disabled,
   onSent,
   onConflict,
   onBusyChange,
   onSendStart,
   transcribeProgress,
+  partialText,
+  onRecordingChange,
 }: {
   sessionId: string;
   questionId: string;
+  /** 2+ when the question is being answered again; sent with the recording. */
+  attempt?: number;
   disabled?: boolean;
   onSent: (result: AudioAnswerResult) => void;
   onConflict: (err: ApiError) => void;
@@ -51,6 +57,10 @@ export function VoiceRecorder({
   onSendStart?: () => void;
   /** 0..1 from the live `transcribing` events, when the socket is connected. */
   transcribeProgress?: number | null;
+  /** The latest draft transcript of the recording in progress (`transcript_partial` events). */
+  partialText?: string | null;
+  /** The id of the recording whose chunks are being uploaded for drafts, or null. */
+  onRecordingChange?: (recordingId: string | null) => void;
 }) {
   const [state, dispatch] = useReducer(voiceReducer, initialVoiceState);
   const { phase, take, failure, notice } = state;
@@ -66,6 +76,8 @@ export function VoiceRecorder({
   const startedAtRef = useRef(0);
   const uploadRef = useRef<UploadHandle<AudioAnswerResult> | null>(null);
   const stallRef = useRef<ReturnType<typeof watchForStall> | null>(null);
+  const partialsRef = useRef<PartialUploader | null>(null);
+  const [draftUnavailable, setDraftUnavailable] = useState(false);
   /** Why the current upload was aborted: the candidate pressed Cancel, or no transcript came in time. */
   const abortReasonRef = useRef<'cancel' | 'stalled' | null>(null);
   const focusRefs = {
@@ -74,6 +86,7 @@ export function VoiceRecorder({
     send: useRef<HTMLButtonElement>(null),
     cancel: useRef<HTMLButtonElement>(null),
     status: useRef<HTMLDivElement>(null),
+    waiting: useRef<HTMLParagraphElement>(null),
     resend: useRef<HTMLButtonElement>(null),
     rerecord: useRef<HTMLButtonElement>(null),
   } satisfies Record<Exclude<FocusTarget, null>, unknown>;
@@ -125,6 +138,7 @@ export function VoiceRecorder({
   useEffect(
     () => () => {
       if (recorderRef.current && recorderRef.current.state !== 'inactive') recorderRef.current.stop();
+      partialsRef.current?.stop();
       stallRef.current?.stop();
       uploadRef.current?.abort();
       releaseInputs();
@@ -133,6 +147,9 @@ export function VoiceRecorder({
   );
 
   async function start() {
+    // The start button stays focusable while the browser asks for the microphone (a disabled
+    // button would drop keyboard focus to <body>), so a second press must do nothing.
+    if (phase === 'requesting' || phase === 'recording') return;
     dispatch({ type: 'request' });
     let stream: MediaStream;
     try {
@@ -183,10 +200,19 @@ export function VoiceRecorder({
     const recorder = mime ? new MediaRecorder(stream, { mimeType: mime }) : new MediaRecorder(stream);
     recorderRef.current = recorder;
     const chunks: Blob[] = [];
+    partialsRef.current?.stop();
+    setDraftUnavailable(false);
+    const partials = startPartialUploads(sessionId, () => setDraftUnavailable(true));
+    partialsRef.current = partials;
+    onRecordingChange?.(partials.recordingId);
     recorder.ondataavailable = (ev) => {
-      if (ev.data.size > 0) chunks.push(ev.data);
+      if (ev.data.size > 0) {
+        chunks.push(ev.data);
+        partials.push(ev.data);
+      }
     };
     recorder.onstop = () => {
+      partials.stop();
       releaseInputs();
       const type = recorder.mimeType || mime || 'audio/webm';
       const recorded = new Blob(chunks, { type });
@@ -225,12 +251,12 @@ export function VoiceRecorder({
     dispatch({ type: 'send' });
     onSendStart?.();
     abortReasonRef.current = null;
-    // The same bytes every time: the API derives the answer's update id from them, so a resend
-    // of an answer the server did finish gets that answer back instead of recording it twice.
+    // The same bytes every time, and the API derives the answer's update id from them (so a double
+    // send is recorded once). A resend after a failure also carries its send number: the server
+    // would otherwise replay the earlier failure for the same id instead of trying again.
     const form = new FormData();
     form.append('question_id', questionId);
-    // A resend after a failure carries its send number: the server would otherwise replay the
-    // earlier failure for the same update id instead of trying again.
+    if (attempt && attempt > 1) form.append('attempt', String(attempt));
     if (state.sends > 0) form.append('send', String(state.sends + 1));
     form.append('file', take.blob, `answer.${extensionFor(take.blob.type)}`);
     const stall = watchForStall(TRANSCRIBE_STALL_MS, () => abortUpload('stalled'));
@@ -299,7 +325,8 @@ export function VoiceRecorder({
               ref={focusRefs.start}
               className="record-btn"
               onClick={start}
-              disabled={disabled || phase === 'requesting'}
+              disabled={disabled}
+              aria-disabled={phase === 'requesting' || undefined}
               aria-label="Start recording"
             >
               <span className="record-dot" aria-hidden="true" />
@@ -312,7 +339,7 @@ export function VoiceRecorder({
         )}
 
         {phase === 'requesting' && take && (
-          <p className="small" role="status">
+          <p className="small" role="status" tabIndex={-1} ref={focusRefs.waiting}>
             Waiting for microphone permission…
           </p>
         )}
@@ -335,6 +362,10 @@ export function VoiceRecorder({
               <span className="stop-square" aria-hidden="true" /> Stop
             </button>
           </div>
+        )}
+
+        {(phase === 'recording' || (reviewing && take)) && (
+          <LiveDraft text={partialText ?? null} recording={phase === 'recording'} unavailable={draftUnavailable} />
         )}
 
         {reviewing && take && (
@@ -395,6 +426,22 @@ export function VoiceRecorder({
           </div>
         )}
       </div>
+    </div>
+  );
+}
+
+/** The draft transcript under the recorder: words appear while the candidate speaks. */
+function LiveDraft({ text, recording, unavailable }: { text: string | null; recording: boolean; unavailable: boolean }) {
+  if (!recording && !text) return null;
+  return (
+    <div className="live-draft" data-testid="live-transcript">
+      <span className="live-draft-label small">
+        {recording ? 'Live transcript (draft)' : 'Draft transcript — the final one is made when you send'}
+      </span>
+      {/* Not a live region: a screen reader re-reading the draft every second would talk over the candidate. */}
+      <p className={`live-draft-text ${text ? '' : 'muted'}`}>
+        {text || (unavailable ? 'The live transcript is unavailable right now; your recording is not affected.' : 'Listening…')}
+      </p>
     </div>
   );
 }

@@ -113,7 +113,7 @@ export function describeSendFailure(err: unknown, stallMs = TRANSCRIBE_STALL_MS)
   return { title: 'Could not send your answer', message: errorMessage(err), canResend: true };
 }
 
-export type FocusTarget = 'start' | 'stop' | 'send' | 'cancel' | 'status' | 'resend' | 'rerecord' | null;
+export type FocusTarget = 'start' | 'stop' | 'send' | 'cancel' | 'status' | 'waiting' | 'resend' | 'rerecord' | null;
 
 /**
  * The control that should have focus in a state, so keyboard and screen-reader users are never
@@ -122,6 +122,10 @@ export type FocusTarget = 'start' | 'stop' | 'send' | 'cancel' | 'status' | 'res
  */
 export function focusTarget(state: VoiceState): FocusTarget {
   switch (state.phase) {
+    case 'requesting':
+      // Re-recording hides the review (and the button just pressed) while the browser asks for
+      // the microphone; the waiting message holds focus. A first recording keeps it on Start.
+      return state.take ? 'waiting' : 'start';
     case 'recording':
       return 'stop';
     case 'recorded':

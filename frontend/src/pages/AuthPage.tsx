@@ -5,6 +5,16 @@ import { useAuth } from '../auth/AuthContext';
 import { Logo } from '../components/Layout';
 import { Alert, Spinner } from '../components/ui';
 
+/** The server's password rules (talentsync/security.py password_problems), shown before a submit. */
+function passwordRules(password: string, email: string): { text: string; ok: boolean }[] {
+  const name = email.split('@')[0]?.toLowerCase() ?? '';
+  return [
+    { text: 'At least 10 characters', ok: password.length >= 10 && password.length <= 128 },
+    { text: 'Letters and at least one digit or symbol', ok: /[A-Za-z]/.test(password) && /[\d\W_]/.test(password) },
+    { text: 'Does not contain the name part of your email', ok: !!name && !(name.length >= 3 && password.toLowerCase().includes(name)) },
+  ];
+}
+
 function safeNext(next: string | null): string {
   // Only same-app paths: an open redirect to another origin would be a phishing aid.
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -61,7 +71,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
 
   return (
     <div className="auth-page">
-      <div className="auth-side" aria-hidden="true">
+      <div className="auth-side">
         <div className="auth-side-inner">
           <Logo />
           <h2>Practise the interview before the interview.</h2>
@@ -76,6 +86,11 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
         <form className="auth-card card" onSubmit={onSubmit} noValidate={false} aria-describedby={error ? 'auth-error' : undefined}>
           <div className="auth-brand-mobile">
             <Logo />
+            {/* On a phone the side panel is hidden: say what the product is right here. */}
+            <p className="auth-pitch" data-testid="mobile-pitch">
+              Practise job interviews: answer real questions by voice or text, get follow-ups on what you said, and a scored
+              report with what you covered, what you missed and how to answer better.
+            </p>
           </div>
           <h1>{isSignup ? 'Create your account' : 'Welcome back'}</h1>
           <p className="muted">
@@ -154,9 +169,17 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
               </button>
             </div>
             {isSignup && (
-              <p className="hint" id={ids.pwHelp}>
-                Use a long password or passphrase; mixing words, numbers and symbols makes it stronger.
-              </p>
+              <div className="hint" id={ids.pwHelp}>
+                <span>Your password needs:</span>
+                <ul className="pw-rules" data-testid="password-rules">
+                  {passwordRules(password, email).map((r) => (
+                    <li key={r.text} className={password && r.ok ? 'pw-ok' : ''}>
+                      <span aria-hidden="true">{password && r.ok ? '✓' : '•'}</span> {r.text}
+                      {password && <span className="sr-only">{r.ok ? ' (met)' : ' (not yet)'}</span>}
+                    </li>
+                  ))}
+                </ul>
+              </div>
             )}
           </div>
           <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy}>

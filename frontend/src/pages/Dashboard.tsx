@@ -7,6 +7,12 @@ import { useAuth } from '../auth/AuthContext';
 import { Alert, Badge, EmptyState, ErrorAlert, LoadingBlock, Modal, PageHeader, Spinner } from '../components/ui';
 import { formatDate } from '../lib/format';
 import { useResource } from '../lib/useResource';
+import { loadPrefs, savePrefs, type TimerMinutes } from '../interview/roomPrefs';
+import { speechAvailable } from '../interview/useReadAloud';
+
+/** As the API accepts it (talentsync/job_match.py). */
+const JD_MAX = 6000;
+const JD_MIN = 20;
 
 const DOMAIN_ICONS: [RegExp, LucideIcon][] = [
   [/behav|soft|leader/i, MessagesSquare],
@@ -139,7 +145,11 @@ function StartInterviewDialog({ module, onClose }: { module: Module | null; onCl
   const [error, setError] = useState<unknown>(null);
   const [resumes, setResumes] = useState<ResumeSummary[] | null>(null);
   const [resumeError, setResumeError] = useState<unknown>(null);
-  const ids = { max: useId(), resume: useId(), maxHelp: useId() };
+  const ids = { max: useId(), resume: useId(), maxHelp: useId(), timer: useId(), timerHelp: useId(), jd: useId(), jdHelp: useId(), autoRead: useId() };
+  const [prefs, setPrefs] = useState(loadPrefs);
+  const [jobDescription, setJobDescription] = useState('');
+  const jdLength = jobDescription.trim().length;
+  const jdTooShort = jdLength > 0 && jdLength < JD_MIN;
   const [idempotencyKey, setIdempotencyKey] = useState('');
 
   useEffect(() => {
@@ -165,16 +175,18 @@ function StartInterviewDialog({ module, onClose }: { module: Module | null; onCl
   }, [module]);
 
   // Different choices make a different interview: only identical retries share a key.
-  useEffect(() => setIdempotencyKey(newKey()), [maxQuestions, resumeId]);
+  useEffect(() => setIdempotencyKey(newKey()), [maxQuestions, resumeId, jobDescription]);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    if (!module) return;
+    if (!module || jdTooShort) return;
     setBusy(true);
     setError(null);
+    savePrefs(prefs);
     try {
       const body: Record<string, unknown> = { module_id: module.id, max_questions: maxQuestions };
       if (resumeId) body.resume_id = resumeId;
+      if (jdLength > 0) body.job_description = jobDescription.trim();
       // One key per dialog opening: a retried or double-sent start lands on the same session.
       const created = await api.post<SessionCreated>('/api/sessions', body, { 'Idempotency-Key': idempotencyKey });
       navigate(`/sessions/${created.id}`, { state: { created, maxQuestions } });
@@ -196,7 +208,7 @@ function StartInterviewDialog({ module, onClose }: { module: Module | null; onCl
           <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="submit" form="start-form" className="btn btn-primary" disabled={busy}>
+          <button type="submit" form="start-form" className="btn btn-primary" disabled={busy || jdTooShort}>
             {busy && <Spinner size="sm" label="Preparing your interview…" />}
             {busy ? 'Preparing questions…' : 'Start interview'}
           </button>
@@ -265,6 +277,57 @@ function StartInterviewDialog({ module, onClose }: { module: Module | null; onCl
               </p>
             </>
           )}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.timer}>Time per answer</label>
+          <select
+            id={ids.timer}
+            name="timer"
+            value={prefs.timerMinutes}
+            aria-describedby={ids.timerHelp}
+            onChange={(e) => setPrefs((p) => ({ ...p, timerMinutes: Number(e.target.value) as TimerMinutes }))}
+            data-testid="timer-select"
+          >
+            <option value={0}>No timer</option>
+            <option value={1}>1 minute</option>
+            <option value={2}>2 minutes</option>
+            <option value={3}>3 minutes</option>
+          </select>
+          <p className="hint" id={ids.timerHelp}>
+            A countdown per question that warns at 15 seconds. It never sends for you.
+          </p>
+        </div>
+        {speechAvailable() && (
+          <div className="field field-check">
+            <input
+              id={ids.autoRead}
+              type="checkbox"
+              checked={prefs.autoRead}
+              onChange={(e) => setPrefs((p) => ({ ...p, autoRead: e.target.checked }))}
+              data-testid="auto-read"
+            />
+            <label htmlFor={ids.autoRead}>Read each question aloud when it appears</label>
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={ids.jd}>Job description (optional)</label>
+          <textarea
+            id={ids.jd}
+            name="job_description"
+            rows={4}
+            maxLength={JD_MAX}
+            value={jobDescription}
+            onChange={(e) => setJobDescription(e.target.value)}
+            aria-describedby={ids.jdHelp}
+            aria-invalid={jdTooShort || undefined}
+            placeholder="Paste the posting you are preparing for"
+            data-testid="job-description"
+          />
+          <p className={`hint ${jdTooShort ? 'error-text' : ''}`} id={ids.jdHelp}>
+            {jdTooShort
+              ? `Add a little more (at least ${JD_MIN} characters), or leave it empty.`
+              : `The questions closest to it are asked first. ${jdLength.toLocaleString()} / ${JD_MAX.toLocaleString()} characters.`}
+          </p>
         </div>
       </form>
     </Modal>

@@ -3,12 +3,15 @@ import { Keyboard, Mic } from 'lucide-react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../api/client';
 import type { AnswerResult, AudioAnswerResult, EventMessage, Question, SessionCreated, SessionState } from '../api/types';
-import { Alert, Badge, ConfirmDialog, ErrorAlert, LoadingBlock, ProgressBar, Spinner } from '../components/ui';
+import { Alert, ConfirmDialog, ErrorAlert, LoadingBlock, ProgressBar, Spinner } from '../components/ui';
+import { QuestionCard, type RoomQuestion } from '../interview/QuestionCard';
+import { RevealPanel } from '../interview/RevealPanel';
+import { loadPrefs } from '../interview/roomPrefs';
 import { useSessionEvents } from '../interview/useSessionEvents';
 import { VoiceRecorder } from '../interview/VoiceRecorder';
-import { kindLabel, wordCount } from '../lib/format';
+import { wordCount } from '../lib/format';
 
-type Busy = null | 'submitting' | 'skipping' | 'ending';
+type Busy = null | 'submitting' | 'skipping' | 'ending' | 'again';
 type Mode = 'text' | 'voice';
 
 const POLL_MS = 2000;
@@ -22,10 +25,6 @@ function isQuestion(x: unknown): x is Question {
   return !!x && typeof x === 'object' && 'id' in x && 'text' in x;
 }
 
-function kindTone(kind: string): string {
-  return kind === 'resume' ? 'teal' : kind === 'follow_up' ? 'amber' : 'brand';
-}
-
 export function InterviewRoom() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
@@ -33,7 +32,7 @@ export function InterviewRoom() {
   const seed = (location.state ?? null) as { created?: SessionCreated; maxQuestions?: number } | null;
 
   const [session, setSession] = useState<SessionState | null>(null);
-  const [question, setQuestion] = useState<Question | null>(seed?.created?.question ?? null);
+  const [question, setQuestion] = useState<RoomQuestion | null>(seed?.created?.question ?? null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -45,6 +44,12 @@ export function InterviewRoom() {
   const [mode, setMode] = useState<Mode>(() => (localStorage.getItem(MODE_KEY) === 'voice' ? 'voice' : 'text'));
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [lastTranscript, setLastTranscript] = useState<string | null>(null);
+  const [prefs] = useState(loadPrefs);
+  /** The question just answered: its model answer can be revealed, and it can be answered again. */
+  const [reveal, setReveal] = useState<{ id: string; text: string } | null>(null);
+  const [reasking, setReasking] = useState(false);
+  const [partialText, setPartialText] = useState<string | null>(null);
+  const recordingRef = useRef<string | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const busyRef = useRef<Busy>(null);
@@ -61,7 +66,10 @@ export function InterviewRoom() {
         return;
       }
       // Never swap the question under someone mid-submit: the POST's answer is authoritative then.
-      if (!busyRef.current) setQuestion((prev) => (s.question && prev?.id === s.question.id ? prev : s.question));
+      if (!busyRef.current)
+        setQuestion((prev: RoomQuestion | null) =>
+          s.question && prev?.id === s.question.id && (prev.attempt ?? 1) === ((s.question as RoomQuestion).attempt ?? 1) ? prev : s.question,
+        );
     },
     [goToReport],
   );
@@ -97,6 +105,11 @@ export function InterviewRoom() {
           setLiveNote('Transcribing your answer…');
           break;
         }
+        case 'transcript_partial': {
+          // Drafts of an earlier recording (a re-record) must not overwrite the current one.
+          if (data?.recording_id === recordingRef.current && typeof data?.text === 'string') setPartialText(data.text);
+          break;
+        }
         case 'transcript': {
           const text = typeof data?.text === 'string' ? data.text : null;
           if (text) setLastTranscript(text);
@@ -130,13 +143,20 @@ export function InterviewRoom() {
     return () => clearInterval(t);
   }, [eventsMode, session, refresh]);
 
+  // The room opens at its top: "Question N of M" and "End interview" must not start under the
+  // sticky header (focusing the question below would otherwise scroll the page on a phone).
+  useEffect(() => {
+    window.scrollTo({ top: 0 });
+  }, []);
+
   // Restore the draft for this question (typed answers survive a reload).
   useEffect(() => {
     if (!question) return;
     setDraft(sessionStorage.getItem(draftKey(id, question.id)) ?? '');
     setActionError(null);
-    headingRef.current?.focus();
-  }, [id, question?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+    setPartialText(null);
+    headingRef.current?.focus({ preventScroll: true });
+  }, [id, question?.id, question?.attempt]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!question) return;
@@ -150,6 +170,9 @@ export function InterviewRoom() {
 
   function advance(result: AnswerResult, answeredDelta: number) {
     if (question) sessionStorage.removeItem(draftKey(id, question.id));
+    setReasking(false);
+    // After an accepted answer (not a skip) the model answer for that question can be revealed.
+    setReveal(answeredDelta > 0 && question ? { id: question.id, text: question.text } : null);
     if (!result.question || (result.status && result.status !== 'active')) {
       goToReport();
       return;
@@ -157,7 +180,14 @@ export function InterviewRoom() {
     setQuestion(result.question);
     setSession((s) =>
       s
-        ? { ...s, status: result.status ?? s.status, question: result.question, answered: s.answered + answeredDelta, asked: s.asked + 1 }
+        ? {
+            ...s,
+            status: result.status ?? s.status,
+            question: result.question,
+            // A re-answer is a new attempt, not another question answered or asked.
+            answered: s.answered + (reasking ? 0 : answeredDelta),
+            asked: s.asked + (reasking ? 0 : 1),
+          }
         : s,
     );
   }
@@ -177,6 +207,7 @@ export function InterviewRoom() {
       const result = await api.post<AnswerResult>(`/api/sessions/${encodeURIComponent(id)}/answers`, {
         question_id: question.id,
         text: draft.trim(),
+        attempt: question.attempt ?? 1,
       });
       advance(result, 1);
     } catch (err) {
@@ -206,6 +237,26 @@ export function InterviewRoom() {
     }
   }
 
+  async function answerAgain(questionId: string) {
+    if (busy) return;
+    setBusy('again');
+    setActionError(null);
+    setNotice(null);
+    try {
+      const result = await api.post<AnswerResult>(
+        `/api/sessions/${encodeURIComponent(id)}/questions/${encodeURIComponent(questionId)}/answer-again`,
+      );
+      setReveal(null);
+      setLastTranscript(null);
+      setReasking(true);
+      if (result.question) setQuestion(result.question);
+    } catch (err) {
+      setActionError(err);
+    } finally {
+      setBusy(null);
+    }
+  }
+
   async function endEarly() {
     setBusy('ending');
     setActionError(null);
@@ -225,6 +276,7 @@ export function InterviewRoom() {
     setActionError(null);
     setNotice(null);
     setLastTranscript(null);
+    setReveal(null);
   }
 
   function onVoiceSent(result: AudioAnswerResult) {
@@ -317,35 +369,26 @@ export function InterviewRoom() {
         </div>
       )}
 
-      <section className="card question-card" aria-labelledby="question-text" aria-busy={thinking}>
-        {question && !thinking && (
-          <>
-            <div className="question-meta">
-              <Badge tone={kindTone(question.kind)}>{kindLabel(question.kind)}</Badge>
-            </div>
-            <h2 id="question-text" className="question-text" tabIndex={-1} ref={headingRef} data-testid="question-text">
-              {question.text}
-            </h2>
-          </>
-        )}
-        {thinking && (
-          <div className="thinking" data-testid="thinking" role="status">
-            <span className="thinking-dots" aria-hidden="true">
-              <span />
-              <span />
-              <span />
-            </span>
-            <p>{liveNote ?? (busy === 'submitting' ? 'Thinking of the next question…' : 'Working on your answer…')}</p>
-            {busy === 'submitting' && <p className="muted small">Sending your answer; once it is recorded, scoring happens in the background.</p>}
-          </div>
-        )}
-        {!question && !thinking && (
-          <div className="thinking" role="status">
-            <Spinner label="Preparing your question…" />
-            <p>Preparing your question…</p>
-          </div>
-        )}
-      </section>
+      {reveal && !thinking && (
+        <RevealPanel
+          sessionId={id}
+          questionId={reveal.id}
+          questionText={reveal.text}
+          againBusy={busy === 'again'}
+          onAnswerAgain={() => void answerAgain(reveal.id)}
+          onDismiss={() => setReveal(null)}
+        />
+      )}
+
+      <QuestionCard
+        ref={headingRef}
+        question={question}
+        thinking={thinking}
+        note={liveNote}
+        timerMinutes={prefs.timerMinutes}
+        autoRead={prefs.autoRead}
+        paused={!!busy}
+      />
 
       {question && (
         <section className="card answer-card" aria-label="Your answer">
@@ -399,7 +442,7 @@ export function InterviewRoom() {
                 <div className="button-row">
                   <button type="button" className="btn btn-ghost" onClick={skip} disabled={!!busy}>
                     {busy === 'skipping' ? <Spinner size="sm" label="Skipping…" /> : null}
-                    Skip
+                    {reasking ? 'Keep my earlier answer' : 'Skip'}
                   </button>
                   <button type="button" className="btn btn-primary" onClick={submitText} disabled={!!busy || !draft.trim()}>
                     {busy === 'submitting' && <Spinner size="sm" label="Submitting…" />}
@@ -413,17 +456,23 @@ export function InterviewRoom() {
               <VoiceRecorder
                 sessionId={id}
                 questionId={question.id}
+                attempt={question.attempt ?? 1}
                 disabled={!!busy}
                 onSent={onVoiceSent}
                 onConflict={(err) => void handleConflict(err)}
                 onBusyChange={setVoiceBusy}
                 onSendStart={onVoiceSendStart}
                 transcribeProgress={transcribeProgress}
+                partialText={partialText}
+                onRecordingChange={(rid) => {
+                  recordingRef.current = rid;
+                  setPartialText(null);
+                }}
               />
               <div className="answer-foot">
                 <span className="muted small">Recordings are transcribed and analysed for pace, filler words and pauses.</span>
                 <button type="button" className="btn btn-ghost" onClick={skip} disabled={!!busy || voiceBusy}>
-                  Skip
+                  {reasking ? 'Keep my earlier answer' : 'Skip'}
                 </button>
               </div>
             </div>

@@ -13,6 +13,16 @@ function transcriptText(t: ReportAnswer['transcript']): string | null {
 
 const LONG_ANSWER_CHARS = 600;
 
+/** Earlier attempts at a question the candidate answered again (the card shows the latest). */
+interface EarlierAttempt {
+  attempt: number;
+  answer: string;
+  source?: string;
+  overall: number | null;
+  created_at: string;
+}
+type AnswerItem = ReportAnswer & { attempt?: number; earlier_attempts?: EarlierAttempt[] };
+
 const FLAG_LABELS: Record<string, string> = {
   off_topic: 'Off topic',
   keyword_stuffing: 'Keyword stuffing',
@@ -66,7 +76,7 @@ export function PercentileLine({
   );
 }
 
-export function AnswerCard({ item, number }: { item: ReportAnswer; number: number }) {
+export function AnswerCard({ item, number }: { item: AnswerItem; number: number }) {
   const [expanded, setExpanded] = useState(false);
   const transcript = transcriptText(item.transcript);
   const text = item.answer ?? transcript ?? '';
@@ -91,6 +101,7 @@ export function AnswerCard({ item, number }: { item: ReportAnswer; number: numbe
             </Badge>
             {isVoice && <Badge tone="neutral"><Mic size={12} aria-hidden="true" /> Spoken</Badge>}
             {skipped && <Badge tone="neutral">Skipped</Badge>}
+            {(item.attempt ?? 1) > 1 && <Badge tone="amber">Attempt {item.attempt}</Badge>}
           </div>
           <h3 id={`q-${number}`}>{item.question.text}</h3>
         </div>
@@ -141,7 +152,28 @@ export function AnswerCard({ item, number }: { item: ReportAnswer; number: numbe
           </div>
         </div>
       ) : (
-        <p className="muted">No answer was given for this question.</p>
+        <p className="muted" data-testid="skipped-note">
+          {item.skipped ? 'You skipped this question, so it has no score.' : 'No answer was given for this question.'}
+        </p>
+      )}
+
+      {item.earlier_attempts && item.earlier_attempts.length > 0 && (
+        <details className="earlier-attempts" data-testid="earlier-attempts">
+          <summary>
+            Earlier attempt{item.earlier_attempts.length === 1 ? '' : 's'} ({item.earlier_attempts.length}) — the score above is for your latest
+          </summary>
+          <ol>
+            {item.earlier_attempts.map((e) => (
+              <li key={e.attempt}>
+                <span className="small">
+                  <strong>Attempt {e.attempt}</strong>
+                  {e.overall !== null && <> · {formatScore(e.overall)}/100</>}
+                </span>
+                <p className="answer-quote small">{e.answer.length > LONG_ANSWER_CHARS ? `${e.answer.slice(0, LONG_ANSWER_CHARS).trimEnd()}…` : e.answer}</p>
+              </li>
+            ))}
+          </ol>
+        </details>
       )}
 
       {item.delivery && <DeliveryPanel delivery={item.delivery} audioUrl={item.audio_url} />}
