@@ -34,7 +34,9 @@ def chaos(stack) -> Iterator[ChaosStack]:  # type: ignore[no-untyped-def]
     # No transcription role: these interviews are typed, and the worker restarts faster without Whisper.
     cs = ChaosStack.start(database_url=stack.database_url, queues="interview,ml,retrieval,feedback")
     try:
-        cs.wait_until_warm()
+        # On a database whose scoring references are not yet stored, the new worker embeds them first
+        # (a one-time cost after installation); a kill during that measures the warm-up, not recovery.
+        print(f"\nworker warm-up waited {cs.wait_until_warm(limit_s=120)} s")
         yield cs
     except BaseException:
         cs.print_tails()
