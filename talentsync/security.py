@@ -13,7 +13,7 @@ _hasher = PasswordHash.recommended()  # argon2id with pwdlib's current parameter
 
 ROLES = {
     "candidate": "Practises interviews and sees their own reports",
-    "recruiter": "Reviews candidates' shared reports",
+    "recruiter": "Runs hiring pipelines and reviews the interviews candidates share with them",
     "staff": "Supports sessions: inspects histories, retries failed scoring, edits the question bank",
     "admin": "Everything, including managing users",
 }
@@ -24,10 +24,12 @@ PERMISSIONS = {
     "questions:write": "Create and edit question bank entries",
     "sessions:support": "List any session and retry failed scoring",
     "users:manage": "Manage users and roles",
+    "pipelines:manage": "Create hiring pipelines and read the interviews candidates share with them",
 }
 ROLE_PERMISSIONS = {
     "candidate": ["sessions:own", "reports:own"],
-    "recruiter": ["sessions:own", "reports:own", "reports:any"],
+    # Not reports:any: a recruiter reads only what a candidate shared with one of their pipelines.
+    "recruiter": ["sessions:own", "reports:own", "pipelines:manage"],
     "staff": ["sessions:own", "reports:own", "reports:any", "questions:write", "sessions:support"],
     "admin": list(PERMISSIONS),
 }

@@ -2,8 +2,34 @@
 
 from fastapi import APIRouter
 
-from api.routes import admin, answers, auth, events, health, me, modules, practice, resumes, score_preview, sessions
+from api.routes import (
+    admin,
+    answers,
+    auth,
+    events,
+    health,
+    me,
+    modules,
+    pipelines,
+    practice,
+    resumes,
+    score_preview,
+    sessions,
+)
 
 router = APIRouter()
-for module in (auth, health, modules, score_preview, resumes, sessions, answers, practice, events, admin, me):
+for module in (
+    auth,
+    health,
+    modules,
+    score_preview,
+    resumes,
+    sessions,
+    answers,
+    practice,
+    pipelines,
+    events,
+    admin,
+    me,
+):
     router.include_router(module.router)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from pydantic import BaseModel, EmailStr, Field
@@ -30,6 +30,8 @@ class RegisterIn(BaseModel):
     email: EmailStr
     password: SafeLine = Field(max_length=256)
     full_name: SafeLine = Field(min_length=1, max_length=200)
+    # Self-service sign-up creates candidates or recruiters; staff and admin are granted, never chosen.
+    account_type: Literal["candidate", "recruiter"] = "candidate"
 
 
 class UserOut(BaseModel):
@@ -74,8 +76,8 @@ async def register(body: RegisterIn, db: SessionDep, request: Request) -> UserOu
         raise HTTPException(409, "An account with this email already exists.")
     password_hash = await asyncio.to_thread(hash_password, body.password)  # argon2: ~tens of ms of CPU
     user = User(email=email, full_name=body.full_name.strip(), password_hash=password_hash)
-    candidate = await db.scalar(select(Role).where(Role.name == "candidate"))
-    user.roles = [candidate] if candidate else []
+    role = await db.scalar(select(Role).where(Role.name == body.account_type))
+    user.roles = [role] if role else []
     db.add(user)
     try:
         await db.commit()

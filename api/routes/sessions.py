@@ -24,6 +24,7 @@ from api.errors import COMMON_ERRORS, error_responses
 from api.interview import module_name, owned_session, workflow_call
 from api.limits import rate_limit
 from api.reports import build_report
+from api.sharing import pipeline_for_start, readable_session
 from api.threaded import sync_read
 from api.validation import DbId, SafeText
 from talentsync.contracts import (
@@ -63,6 +64,8 @@ class StartIn(BaseModel):
     job_description: SafeText | None = Field(default=None, max_length=MAX_JOB_DESCRIPTION_CHARS)
     # "weak_points": a short session on the listening points the caller keeps missing in this module.
     focus: Literal["weak_points"] | None = None
+    # An interview for an employer pipeline the caller joined: shared with its recruiter.
+    pipeline_id: str | None = Field(default=None, max_length=64)
 
 
 @router.post("/sessions", status_code=201)
@@ -87,6 +90,7 @@ async def start_session(
         if resume.status != "parsed":
             raise HTTPException(409, f"That resume is {resume.status}; wait until it is parsed.")
         parsed, resume_id = resume.parsed, resume.id
+    pipeline_id = await pipeline_for_start(db, user, body.pipeline_id, module.id) if body.pipeline_id else None
     max_q = body.max_questions or settings.default_max_questions
     job_description = clean_job_description(body.job_description or "") or None
     if job_description is not None and len(job_description) < MIN_JOB_DESCRIPTION_CHARS:
@@ -122,6 +126,7 @@ async def start_session(
                 workflow_id=workflow_id,
                 status="active",
                 max_questions=max_q,
+                pipeline_id=pipeline_id,
             )
             .on_conflict_do_nothing(index_elements=["id"])
         )
@@ -308,7 +313,7 @@ async def end(session_id: str, db: SessionDep, user: CurrentUser, temporal: Temp
 
 @router.get("/sessions/{session_id}/report")
 async def report(session_id: str, db: SessionDep, user: CurrentUser, settings: SettingsDep) -> JSONResponse:
-    sess = await owned_session(db, user, session_id)
+    sess = await readable_session(db, user, session_id)
     fb = await db.get(FeedbackReportRow, sess.id)
     if fb is None:
         if sess.status == "failed_to_start":
@@ -340,7 +345,7 @@ async def _no_answers(db: AsyncSession, sess: InterviewSession) -> bool:
 async def response_audio(
     session_id: str, response_id: str, db: SessionDep, user: CurrentUser, media: MediaDep
 ) -> FileResponse:
-    sess = await owned_session(db, user, session_id)
+    sess = await readable_session(db, user, session_id)
     resp = await db.get(Response, parse_uuid(response_id, "response"))
     if resp is None or resp.session_id != sess.id or not resp.audio_key:
         raise HTTPException(404, "No recording for that answer.")

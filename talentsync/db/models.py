@@ -78,6 +78,10 @@ class User(Base):
     is_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     created_at: Mapped[datetime] = _now()
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    # Staff find a session from part of an email: a trigram index serves ILIKE '%part%'.
+    __table_args__ = (
+        Index("ix_users_email_trgm", "email", postgresql_using="gin", postgresql_ops={"email": "gin_trgm_ops"}),
+    )
 
     @property
     def role_names(self) -> list[str]:
@@ -181,7 +185,14 @@ class InterviewSession(Base):
     overall_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = _now()
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (Index("ix_sessions_parsed_resume", "parsed_resume_data", postgresql_using="gin"),)
+    # Set when the candidate started this interview for an employer pipeline: only such sessions
+    # are ever shared, and only while the candidate stays a member (withdrawing clears it).
+    pipeline_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pipelines.id", ondelete="SET NULL"), index=True)
+    __table_args__ = (
+        Index("ix_sessions_parsed_resume", "parsed_resume_data", postgresql_using="gin"),
+        # The staff console lists newest first, by default over every session.
+        Index("ix_sessions_created_at", "created_at"),
+    )
 
 
 class SessionQuestion(Base):
@@ -311,3 +322,25 @@ class ReferenceVector(Base):
     text_sha: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = _now()
+
+
+class Pipeline(Base):
+    """An employer's hiring pipeline for one role: candidates join with its invite code and the
+    interviews they start for it (that module) are shared with the recruiter who owns it."""
+
+    __tablename__ = "pipelines"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    recruiter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
+    invite_code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = _now()
+
+
+class PipelineMember(Base):
+    """A candidate who joined a pipeline. The row is the consent: deleting it withdraws sharing."""
+
+    __tablename__ = "pipeline_members"
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = _now()
