@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from talentsync.speech.audio import SAMPLE_RATE, DecodedAudio, decode_audio
-from talentsync.speech.engine import SpeechEngine
+from talentsync.speech.engine import SpeechEngine, Word
 
 TAIL_SETTLE_S = 12.0
 KEEP_OPEN_S = 4.0
@@ -99,6 +99,11 @@ def _join(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
+def _words_text(words: list[Word]) -> str:
+    # Engines differ on whether a word carries its leading space: join the stripped words.
+    return " ".join(w.text.strip() for w in words if w.text.strip())
+
+
 def draft_pass(
     engine: SpeechEngine,
     store: ChunkStore,
@@ -130,10 +135,10 @@ def draft_pass(
     if tail_s > TAIL_SETTLE_S:
         settled = [w for w in words if w.end < tail_s - KEEP_OPEN_S]
     if settled:
-        committed_text = _join(committed_text, "".join(w.text for w in settled))
+        committed_text = _join(committed_text, _words_text(settled))
         committed_until_s = committed_until_s + settled[-1].end
         words = words[len(settled) :]
-    live = "".join(w.text for w in words) if words else ("" if settled else transcript.text)
+    live = _words_text(words) if words else ("" if settled else transcript.text)
     return DraftResult(
         text=_join(committed_text, live),
         committed_text=committed_text,
@@ -153,4 +158,4 @@ def draft_engine(model_path: str | None) -> SpeechEngine:
     full engine when the paths match, see FasterWhisperEngine)."""
     from talentsync.speech.whisper import FasterWhisperEngine
 
-    return FasterWhisperEngine(model_path=model_path, account_for_speech=False)
+    return FasterWhisperEngine(model_path=model_path, account_for_speech=False, temperature_fallback=False)

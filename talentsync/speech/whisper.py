@@ -147,6 +147,7 @@ class FasterWhisperEngine:
         beam_size: int = 1,
         keep_fillers: bool = True,
         account_for_speech: bool = True,
+        temperature_fallback: bool = True,
     ) -> None:
         path = Path(model_path) if model_path else bundled_whisper_path()
         if not (path / "model.bin").is_file():
@@ -160,6 +161,9 @@ class FasterWhisperEngine:
         self.initial_prompt = FILLER_PROMPT if keep_fillers else None
         # Off only to measure what the first pass alone loses (tests, bench).
         self.account_for_speech = account_for_speech
+        # Off for live drafts: re-decoding a doubtful window at higher temperatures (up to five more
+        # decodes) costs seconds on a CPU, and a draft only has to be roughly right.
+        self.temperature_fallback = temperature_fallback
         self.name = f"faster-whisper:{path.name if model_path else 'tiny.en'}"
 
     def transcribe(self, audio: DecodedAudio, on_progress: ProgressCallback | None = None) -> Transcript:
@@ -195,6 +199,7 @@ class FasterWhisperEngine:
             # Conditioning on earlier text makes small models loop on a phrase for whole minutes
             # once they slip; answers are short, so context buys little here.
             condition_on_previous_text=False,
+            **({} if self.temperature_fallback else {"temperature": 0.0}),
             **options,
         )
 

@@ -236,6 +236,9 @@ export function VoiceRecorder({
   }
 
   function stop() {
+    // No more drafts once the candidate stops: the final transcript comes from the sent recording,
+    // and a draft pass now would only compete with it for the CPU.
+    partialsRef.current?.stop();
     const rec = recorderRef.current;
     if (rec && rec.state !== 'inactive') rec.stop();
   }

@@ -5,7 +5,9 @@
 
 import { getToken } from '../api/client';
 
-const SEND_EVERY_MS = 900;
+// A draft pass costs about the same for 1 s of audio as for 10 s (Whisper pads to 30 s), and only
+// one runs at a time per recording, so sending more often than this buys nothing.
+const SEND_EVERY_MS = 700;
 /** After this many failed uploads in a row the draft is given up for this recording (the answer itself is unaffected). */
 const MAX_FAILURES = 3;
 
@@ -27,7 +29,8 @@ export function startPartialUploads(sessionId: string, onUnavailable: () => void
   let inFlight = false;
   let failures = 0;
   let stopped = false;
-  let lastSent = 0;
+  // The first upload waits one interval too: the header plus 0.25 s of audio has no words yet.
+  let lastSent = performance.now();
 
   const flush = async () => {
     if (inFlight || stopped || pending.length === 0) return;
@@ -71,8 +74,6 @@ export function startPartialUploads(sessionId: string, onUnavailable: () => void
     push: (chunk: Blob) => {
       if (stopped || chunk.size === 0) return;
       pending.push(chunk);
-      // The first chunk (with the container header) goes at once: the first words show sooner.
-      if (index === 0 && !inFlight && lastSent === 0) void flush();
     },
     stop: () => {
       stopped = true;
