@@ -13,6 +13,10 @@ import { ResumeReviewPage } from './pages/ResumeReviewPage';
 import { AdminFailuresPage } from './pages/AdminFailuresPage';
 import { QuestionBankPage } from './pages/QuestionBankPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { StaffSessionsPage } from './pages/StaffSessionsPage';
+import { StaffSessionPage } from './pages/StaffSessionPage';
+import { RecruiterPage } from './pages/RecruiterPage';
+import { SharingPage } from './pages/SharingPage';
 
 // The report pulls in the charting library; load it only when a report is opened.
 const ReportPage = lazy(() => import('./pages/ReportPage').then((m) => ({ default: m.ReportPage })));
@@ -35,6 +39,18 @@ function RequireStaff({ children }: { children: ReactNode }) {
     return (
       <EmptyState icon={<Lock />} title="Staff only" action={<Link className="btn btn-primary" to="/">Back to practice</Link>}>
         This page is for support staff and admins.
+      </EmptyState>
+    );
+  }
+  return <>{children}</>;
+}
+
+function RequireRecruiter({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  if (!hasRole(user?.roles, 'recruiter', 'admin')) {
+    return (
+      <EmptyState icon={<Lock />} title="Recruiters only" action={<Link className="btn btn-primary" to="/">Back to practice</Link>}>
+        Hiring pipelines are for recruiter accounts.
       </EmptyState>
     );
   }
@@ -92,6 +108,31 @@ export function App() {
             </RequireStaff>
           }
         />
+        <Route
+          path="admin/sessions"
+          element={
+            <RequireStaff>
+              <StaffSessionsPage />
+            </RequireStaff>
+          }
+        />
+        <Route
+          path="admin/sessions/:id"
+          element={
+            <RequireStaff>
+              <StaffSessionPage />
+            </RequireStaff>
+          }
+        />
+        <Route
+          path="recruiter"
+          element={
+            <RequireRecruiter>
+              <RecruiterPage />
+            </RequireRecruiter>
+          }
+        />
+        <Route path="employers" element={<SharingPage />} />
         <Route
           path="admin/questions"
           element={

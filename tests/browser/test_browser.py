@@ -46,8 +46,10 @@ def served_api(stack, worker):
             proc.wait(20)
 
 
-@pytest.mark.parametrize("suite", ["auth", "interview", "resume", "voice", "progress", "craft", "a11y"])
-def test_browser_suite(served_api, suite):
+@pytest.mark.parametrize(
+    "suite", ["auth", "interview", "resume", "voice", "craft", "a11y", "progress", "staff", "recruiter"]
+)
+def test_browser_suite(served_api, stack, suite):
     node = shutil.which("node")
     assert node, "Node.js is required for the browser tests"
     assert Path("/usr/bin/chromium").exists(), (
@@ -59,7 +61,15 @@ def test_browser_suite(served_api, suite):
         capture_output=True,
         text=True,
         timeout=300,
-        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TALENTSYNC_URL": served_api, "TALENTSYNC_TEST_WAV": str(WAV)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": "/tmp",
+            "TALENTSYNC_URL": served_api,
+            "TALENTSYNC_TEST_WAV": str(WAV),
+            # The staff suite signs in as the stack's first admin (created by the seed).
+            "TALENTSYNC_ADMIN_EMAIL": stack.settings().first_admin_email,
+            "TALENTSYNC_ADMIN_PASSWORD": stack.settings().first_admin_password.get_secret_value(),
+        },
     )
     output = result.stdout + result.stderr
     print(output[-4000:])

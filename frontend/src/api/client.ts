@@ -100,6 +100,8 @@ async function parseBody(res: Response): Promise<unknown> {
 export interface RawResponse<T> {
   status: number;
   data: T;
+  /** Response headers (e.g. `X-Total-Count` on paged lists); absent for XHR uploads. */
+  headers?: Headers;
 }
 
 interface RequestOptions {
@@ -138,7 +140,7 @@ export async function requestRaw<T>(
     if (res.status === 401 && !opts.anonymous) notifyUnauthorized();
     throw new ApiError(res.status, typeof detail === 'string' && detail.startsWith('<') ? null : detail);
   }
-  return { status: res.status, data: data as T };
+  return { status: res.status, data: data as T, headers: res.headers };
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -149,6 +151,8 @@ export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, { signal }),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
+  del: <T>(path: string) => request<T>('DELETE', path),
 };
 
 export interface UploadHandle<T> {

@@ -9,7 +9,7 @@ interface AuthState {
   /** Set when the user was signed out because the server answered 401. */
   expired: boolean;
   signIn: (email: string, password: string) => Promise<User>;
-  signUp: (email: string, password: string, fullName: string) => Promise<User>;
+  signUp: (email: string, password: string, fullName: string, accountType?: 'candidate' | 'recruiter') => Promise<User>;
   signOut: () => void;
 }
 
@@ -71,10 +71,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signUp = useCallback(
-    async (email: string, password: string, fullName: string) => {
+    async (email: string, password: string, fullName: string, accountType: 'candidate' | 'recruiter' = 'candidate') => {
       try {
         await request('POST', '/api/auth/register', {
-          body: { email, password, full_name: fullName },
+          body: { email, password, full_name: fullName, account_type: accountType },
           anonymous: true,
         });
       } catch (err) {

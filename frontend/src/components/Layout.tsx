@@ -22,6 +22,8 @@ export function Layout() {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const isStaff = hasRole(user?.roles, 'staff', 'admin');
+  const isRecruiter = hasRole(user?.roles, 'recruiter');
+  const isCandidate = hasRole(user?.roles, 'candidate');
 
   useEffect(() => setMenuOpen(false), [location.pathname]);
 
@@ -31,13 +33,11 @@ export function Layout() {
     { to: '/', label: 'Practice', end: true },
     { to: '/progress', label: 'Progress' },
     { to: '/resumes', label: 'Resumes' },
+    ...(isRecruiter ? [{ to: '/recruiter', label: 'Pipelines' }] : []),
+    ...(isCandidate ? [{ to: '/employers', label: 'Employers' }] : []),
     { to: '/settings', label: 'Settings' },
-    ...(isStaff
-      ? [
-          { to: '/admin/scoring-failures', label: 'Scoring failures' },
-          { to: '/admin/questions', label: 'Question bank' },
-        ]
-      : []),
+    // One entry for the staff console; its sections are tabs on its pages (components/StaffTabs).
+    ...(isStaff ? [{ to: '/admin/sessions', label: 'Staff' }] : []),
   ];
 
   return (
@@ -66,7 +66,9 @@ export function Layout() {
                 key={l.to}
                 to={l.to}
                 end={'end' in l ? l.end : undefined}
-                className={({ isActive }) => `nav-link ${(inRoom ? l.to === '/' : isActive) ? 'active' : ''}`}
+                className={({ isActive }) =>
+                  `nav-link ${(inRoom ? l.to === '/' : isActive || (l.to === '/admin/sessions' && location.pathname.startsWith('/admin/'))) ? 'active' : ''}`
+                }
               >
                 {l.label}
               </NavLink>

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { CheckCircle2 } from 'lucide-react';
 import { api, errorMessage } from '../api/client';
+import type { RetryAllResult } from '../api/consoleTypes';
 import type { AdminSession } from '../api/types';
+import { StaffTabs } from '../components/StaffTabs';
 import { Alert, EmptyState, ErrorAlert, LoadingBlock, PageHeader, Spinner } from '../components/ui';
 import { temporalWorkflowUrl, useConfig } from '../lib/config';
 import { formatDate } from '../lib/format';
@@ -13,6 +15,7 @@ export function AdminFailuresPage() {
   const config = useConfig();
   const sessions = useResource((s) => api.get<AdminSession[]>('/api/admin/sessions?status=scoring_failed', s), []);
   const [rows, setRows] = useState<Record<string, RowState>>({});
+  const [all, setAll] = useState<{ busy: boolean; result?: RetryAllResult; error?: unknown }>({ busy: false });
 
   useEffect(() => {
     document.title = 'Scoring failures · TalentSync';
@@ -28,20 +31,53 @@ export function AdminFailuresPage() {
     }
   }
 
+  async function retryAll() {
+    setAll({ busy: true });
+    try {
+      const result = await api.post<RetryAllResult>('/api/admin/sessions/retry-scoring?limit=200');
+      setAll({ busy: false, result });
+      const ok = new Set(result.signalled);
+      setRows((r) => {
+        const next = { ...r };
+        for (const s of sessions.data ?? []) if (ok.has(s.workflow_id)) next[s.id] = { kind: 'retried' };
+        return next;
+      });
+    } catch (err) {
+      setAll({ busy: false, error: err });
+    }
+  }
+
   const list = sessions.data ?? [];
 
   return (
     <div className="page">
+      <StaffTabs />
       <PageHeader
         title="Scoring failures"
         subtitle="Sessions whose scoring or feedback failed after its automatic retries. Answers are stored; retrying re-runs scoring only."
         actions={
-          <button type="button" className="btn btn-secondary" onClick={sessions.reload} disabled={sessions.loading}>
-            {sessions.loading && <Spinner size="sm" label="Refreshing…" />}
-            Refresh
-          </button>
+          <div className="button-row">
+            {list.length > 0 && (
+              <button type="button" className="btn btn-primary" onClick={retryAll} disabled={all.busy} data-testid="retry-all">
+                {all.busy && <Spinner size="sm" label="Retrying all…" />}
+                Retry all
+              </button>
+            )}
+            <button type="button" className="btn btn-secondary" onClick={sessions.reload} disabled={sessions.loading}>
+              {sessions.loading && <Spinner size="sm" label="Refreshing…" />}
+              Refresh
+            </button>
+          </div>
         }
       />
+      {all.result && (
+        <Alert kind={all.result.failed.length ? 'warning' : 'success'} title="Retry all">
+          Retry requested for {all.result.signalled.length} session{all.result.signalled.length === 1 ? '' : 's'}.
+          {all.result.failed.length > 0 && ` ${all.result.failed.length} could not be signalled: ${all.result.failed[0].error}`}
+          {all.result.remaining > 0 && ` ${all.result.remaining} more are waiting: press Retry all again.`}
+        </Alert>
+      )}
+      {all.error !== undefined && <ErrorAlert error={all.error} title="Could not retry all" />}
       {sessions.loading && !sessions.data && <LoadingBlock label="Loading failed sessions…" />}
       <ErrorAlert error={sessions.error} onRetry={sessions.reload} title="Could not load failed sessions" />
       {sessions.data && list.length === 0 && (

@@ -4,6 +4,7 @@ import { ApiError, errorMessage } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { Logo } from '../components/Layout';
 import { Alert, Spinner } from '../components/ui';
+import { hasRole } from '../lib/format';
 
 /** The server's password rules (talentsync/security.py password_problems), shown before a submit. */
 function passwordRules(password: string, email: string): { text: string; ok: boolean }[] {
@@ -28,6 +29,8 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [fullName, setFullName] = useState('');
+  // `/signup?as=recruiter` (the employer link) preselects a recruiter account.
+  const [accountType, setAccountType] = useState<'candidate' | 'recruiter'>(params.get('as') === 'recruiter' ? 'recruiter' : 'candidate');
   const [showPassword, setShowPassword] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -40,8 +43,12 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
     return email;
   });
 
+  // Recruiters land on their pipelines unless they were sent somewhere specific.
+  const home = (roles: readonly string[] | undefined) => (next === '/' && hasRole(roles, 'recruiter') ? '/recruiter' : next);
+
   useEffect(() => {
-    if (user) navigate(next, { replace: true });
+    if (user) navigate(home(user.roles), { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [user, next, navigate]);
 
   useEffect(() => {
@@ -54,9 +61,10 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
     setBusy(true);
     setError(null);
     try {
-      if (isSignup) await signUp(email.trim(), password, fullName.trim());
-      else await signIn(email.trim(), password);
-      navigate(next, { replace: true });
+      const signedIn = isSignup
+        ? await signUp(email.trim(), password, fullName.trim(), accountType)
+        : await signIn(email.trim(), password);
+      navigate(home(signedIn.roles), { replace: true });
     } catch (err) {
       setError(err);
     } finally {
@@ -119,6 +127,31 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
             </div>
           )}
 
+          {isSignup && (
+            <fieldset className="account-type">
+              <legend>I want to</legend>
+              <label className="field-check">
+                <input
+                  type="radio"
+                  name="account_type"
+                  value="candidate"
+                  checked={accountType === 'candidate'}
+                  onChange={() => setAccountType('candidate')}
+                />
+                practise interviews
+              </label>
+              <label className="field-check">
+                <input
+                  type="radio"
+                  name="account_type"
+                  value="recruiter"
+                  checked={accountType === 'recruiter'}
+                  onChange={() => setAccountType('recruiter')}
+                />
+                hire: invite candidates and compare their interviews
+              </label>
+            </fieldset>
+          )}
           {isSignup && (
             <div className="field">
               <label htmlFor={ids.name}>Full name</label>

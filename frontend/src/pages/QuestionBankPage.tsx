@@ -1,17 +1,46 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { QuestionSync, SyncStatus } from '../api/consoleTypes';
 import type { AnswerScore, BankQuestion, Module } from '../api/types';
-import { Badge, ErrorAlert, LoadingBlock, PageHeader, ScoreBar, Spinner } from '../components/ui';
+import { QuestionEditor, type EditableQuestion } from '../bank/QuestionEditor';
+import { StaffTabs } from '../components/StaffTabs';
+import { Alert, Badge, ErrorAlert, LoadingBlock, PageHeader, ScoreBar, Spinner } from '../components/ui';
 import { dimensionLabel, formatScore, scoreTone } from '../lib/format';
 import { useResource } from '../lib/useResource';
 
-/** Staff: browse and search the question bank, and try an answer through the real scorer. */
+const SYNC_LABEL: Record<string, { text: string; tone: string; title: string }> = {
+  synced: { text: 'vectors current', tone: 'good', title: 'Every vector of this question holds its current text.' },
+  syncing: { text: 'syncing…', tone: 'brand', title: 'An embedding sync for this question is running.' },
+  stale: { text: 'vectors outdated', tone: 'amber', title: 'Stored vectors were embedded from an older text.' },
+  missing: { text: 'vectors missing', tone: 'danger', title: 'Some vectors of this question are not in the store.' },
+  failed: { text: 'sync failed', tone: 'danger', title: 'The last embedding sync after the latest edit failed.' },
+  unknown: { text: 'sync unknown', tone: 'neutral', title: 'This vector store is not read back here and no sync run is recorded.' },
+};
+
+function SyncBadge({ sync }: { sync: QuestionSync | undefined }) {
+  if (!sync) return null;
+  const label = SYNC_LABEL[sync.state] ?? SYNC_LABEL.unknown;
+  const detail = sync.vectors ? ` (${sync.vectors.expected - sync.vectors.missing.length}/${sync.vectors.expected} present)` : '';
+  return (
+    <Badge tone={label.tone} title={label.title + detail}>
+      <span data-testid="sync-state" data-state={sync.state}>
+        {label.text}
+      </span>
+    </Badge>
+  );
+}
+
+/** Staff: browse, search, edit and create bank questions, see whether each one's vectors are
+ * current, and try an answer through the real scorer. */
 export function QuestionBankPage() {
   const modules = useResource((s) => api.get<Module[]>('/api/modules', s), []);
   const [moduleId, setModuleId] = useState<number | null>(null);
   const [query, setQuery] = useState('');
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<BankQuestion | null>(null);
+  const [editing, setEditing] = useState<'new' | 'edit' | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [syncPolls, setSyncPolls] = useState(0);
 
   useEffect(() => {
     document.title = 'Question bank · TalentSync';
@@ -30,6 +59,31 @@ export function QuestionBankPage() {
     [moduleId, search],
   );
 
+  const sync = useResource(
+    (s) =>
+      moduleId === null
+        ? Promise.resolve(null)
+        : api.get<SyncStatus>(`/api/admin/questions/sync-status?module_id=${moduleId}`, s),
+    [moduleId, syncPolls],
+  );
+  const syncById = new Map((sync.data?.questions ?? []).map((q) => [q.question_id, q]));
+  // After a save, follow the sync for a while (every 2 s, at most a minute) until every vector is current.
+  const unsettled = (sync.data?.questions ?? []).some((q) => q.state === 'syncing' || q.state === 'stale' || q.state === 'missing');
+  useEffect(() => {
+    if (!saved || !unsettled || syncPolls > 30) return;
+    const t = setTimeout(() => setSyncPolls((n) => n + 1), 2000);
+    return () => clearTimeout(t);
+  }, [saved, unsettled, syncPolls, sync.data]);
+
+  function onSaved(q: EditableQuestion) {
+    setEditing(null);
+    setSelected(q);
+    setSaved(`Saved. An embedding sync for question ${q.id} started; its badge turns “vectors current” when done.`);
+    if (q.module_id !== moduleId) setModuleId(q.module_id);
+    questions.reload();
+    setSyncPolls((n) => n + 1);
+  }
+
   function onSearch(e: FormEvent) {
     e.preventDefault();
     setSearch(query.trim());
@@ -37,10 +91,22 @@ export function QuestionBankPage() {
 
   return (
     <div className="page">
+      <StaffTabs />
       <PageHeader
         title="Question bank"
         subtitle="Questions, what interviewers listen for, and a box to try an answer through the same scorer a session uses."
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')} disabled={!modules.data}>
+            New question
+          </button>
+        }
       />
+      {saved && (
+        <Alert kind="success" onDismiss={() => setSaved(null)}>
+          {saved}
+        </Alert>
+      )}
+      <ErrorAlert error={sync.error} onRetry={sync.reload} title="Could not load the embedding sync status" />
       <ErrorAlert error={modules.error} onRetry={modules.reload} title="Could not load modules" />
       <div className="bank-layout">
         <section className="card bank-list" aria-label="Questions">
@@ -81,10 +147,16 @@ export function QuestionBankPage() {
                   type="button"
                   className={`bank-q ${selected?.id === q.id ? 'is-selected' : ''}`}
                   aria-pressed={selected?.id === q.id}
-                  onClick={() => setSelected(q)}
+                  onClick={() => {
+                    setSelected(q);
+                    setEditing(null);
+                  }}
                 >
                   <span>{q.text}</span>
-                  <Badge tone="neutral">{q.category.replace('_', ' ')}</Badge>
+                  <span className="bank-q-badges">
+                    <Badge tone="neutral">{q.category.replace('_', ' ')}</Badge>
+                    <SyncBadge sync={syncById.get(q.id)} />
+                  </span>
                 </button>
               </li>
             ))}
@@ -92,14 +164,27 @@ export function QuestionBankPage() {
           </ul>
         </section>
         <section className="card bank-detail" aria-label="Selected question">
-          {selected ? <QuestionDetail key={selected.id} question={selected} /> : <p className="muted">Pick a question to see it and try an answer.</p>}
+          {editing && modules.data ? (
+            <QuestionEditor
+              key={editing === 'new' ? 'new' : selected?.id}
+              question={editing === 'edit' ? (selected as EditableQuestion) : null}
+              modules={modules.data}
+              moduleId={moduleId ?? modules.data[0]?.id ?? 0}
+              onSaved={onSaved}
+              onCancel={() => setEditing(null)}
+            />
+          ) : selected ? (
+            <QuestionDetail key={selected.id} question={selected} sync={syncById.get(selected.id)} onEdit={() => setEditing('edit')} />
+          ) : (
+            <p className="muted">Pick a question to see it, edit it and try an answer.</p>
+          )}
         </section>
       </div>
     </div>
   );
 }
 
-function QuestionDetail({ question }: { question: BankQuestion }) {
+function QuestionDetail({ question, sync, onEdit }: { question: BankQuestion; sync?: QuestionSync; onEdit: () => void }) {
   const [answer, setAnswer] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -120,6 +205,12 @@ function QuestionDetail({ question }: { question: BankQuestion }) {
 
   return (
     <div className="bank-question">
+      <div className="section-head">
+        <SyncBadge sync={sync} />
+        <button type="button" className="btn btn-secondary btn-sm" onClick={onEdit} data-testid="edit-question">
+          Edit
+        </button>
+      </div>
       <h2>{question.text}</h2>
       {question.key_points && question.key_points.length > 0 && (
         <>
