@@ -10,9 +10,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "bench") not in sys.path:
     sys.path.insert(0, str(ROOT / "bench"))
 
-import scoring_eval  # noqa: E402
+import scoring_eval  # noqa: E402  (re-exported for the tests)
 
 from talentsync.scoring import QuestionForScoring  # noqa: E402
+
+__all__ = ["answer", "eval_data", "labels", "question", "scoring_eval"]
 
 
 @lru_cache(maxsize=1)

@@ -20,9 +20,7 @@ from talentsync.llm.feedback import (
     FeedbackInput,
     OfflineFeedbackWriter,
 )
-from tests.unit import scoring_data
-
-import scoring_eval  # noqa: E402  (on sys.path via scoring_data)
+from tests.unit.scoring_data import scoring_eval
 
 LABEL_TO_DIM = {v: k for k, v in DIMENSION_LABELS.items()}
 
@@ -46,7 +44,9 @@ def _dim_claims(sentence: str):  # type: ignore[no-untyped-def]
 
 def test_every_claim_matches_the_scores(cases):
     report = OfflineFeedbackWriter().write(
-        FeedbackInput(module_name="Mixed", answers=cases, overall_score=sum(c.score.overall for c in cases) / len(cases))
+        FeedbackInput(
+            module_name="Mixed", answers=cases, overall_score=sum(c.score.overall for c in cases) / len(cases)
+        )
     )
     checked = 0
     for item, fb in zip(cases, report.answers, strict=True):

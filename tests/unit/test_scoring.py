@@ -15,9 +15,8 @@ from talentsync.embeddings import default_embedder
 from talentsync.scoring import DIMENSIONS, SCORER_VERSION, QuestionForScoring, score_answer
 from talentsync.scoring.references import CACHE
 from tests.unit import scoring_data
+from tests.unit.scoring_data import scoring_eval
 from tests.unit.scoring_triples import TRIPLES
-
-import scoring_eval  # noqa: E402  (on sys.path via scoring_data)
 
 SUBSET = ["behavioral", "backend-python", "product-management", "system-design"]
 
