@@ -193,6 +193,7 @@ class EventStream:
     messages: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     closes: list[tuple[float, str]] = field(default_factory=list)
     opens: list[float] = field(default_factory=list)
+    live: bool = False  # a socket is open right now
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self) -> None:
@@ -205,6 +206,7 @@ class EventStream:
             try:
                 async with connect(self.ws_base + r.json()["url"], open_timeout=10, close_timeout=2) as ws:
                     self.opens.append(now())
+                    self.live = True
                     while not self._stop.is_set():
                         try:
                             raw = await asyncio.wait_for(ws.recv(), 0.5)
@@ -217,6 +219,7 @@ class EventStream:
                 self.closes.append((now(), f"http {refused.response.status_code}"))
             except OSError as err:
                 self.closes.append((now(), type(err).__name__))
+            self.live = False
             await asyncio.sleep(0.3)
 
     def stop(self) -> None:
