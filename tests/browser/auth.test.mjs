@@ -41,7 +41,8 @@ test('sign up a fresh user, sign out, sign in again and see the module cards', a
   await page.getByLabel('Email').fill(freshUser('weak').email);
   await page.getByLabel('Password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByText(/at least 10 characters/i).waitFor();
+  // The rule is listed under the field before any submit; the refusal repeats it in the alert.
+  await page.getByRole('alert').getByText(/at least 10 characters/i).waitFor();
   await shot(page, 'auth-03-weak-password');
 
   // Wrong password, then the right one.
