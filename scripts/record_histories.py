@@ -1,6 +1,7 @@
 """Record InterviewSessionWorkflow histories for the replay test (tests/workflows/test_replay.py).
 
     .venv/bin/python scripts/record_histories.py            # rewrites tests/histories/*.json
+    .venv/bin/python scripts/record_histories.py NAME ...   # records only those scenarios
 
 Runs a few complete sessions against a throwaway Temporal dev server (the pip-installed `temporal`
 CLI, InterviewStatus registered) with the fake activities from tests/workflows/fakes.py, and saves
@@ -27,6 +28,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from talentsync.contracts import (  # noqa: E402
+    AnswerAgainInput,
     AnswerInput,
     AnswerResult,
     EndInput,
@@ -91,17 +93,39 @@ async def audio_then_idle(handle: WorkflowHandle, opened: AnswerResult, fakes: F
     )
 
 
+async def job_description_answer_again(handle: WorkflowHandle, opened: AnswerResult, fakes: FakeActivities) -> None:
+    """Started with a job description (questions ranked first); the first question is answered,
+    answered again after the second was asked, then the rest."""
+    assert opened.question is not None
+    first = opened.question
+    second = (await _answer(handle, first.id, "First try.")).question
+    assert second is not None
+    await handle.execute_update(InterviewSessionWorkflow.answer_again, AnswerAgainInput(question_id=first.id))
+    back = await handle.execute_update(
+        InterviewSessionWorkflow.answer, AnswerInput(question_id=first.id, text="Second try.", attempt=2)
+    )
+    question = back.question
+    while question is not None:
+        question = (await _answer(handle, question.id, f"My answer to: {question.text}")).question
+
+
 SCENARIOS: dict[str, tuple[Scenario, dict, Callable[[FakeActivities], None]]] = {
     "text_with_follow_up": (text_with_follow_up, {"max_questions": 3}, lambda f: setattr(f, "follow_ups", True)),
     "skipped_then_ended": (skipped_then_ended, {"max_questions": 3}, lambda f: None),
     "scoring_failed_then_retried": (scoring_failed_then_retried, {"max_questions": 1}, lambda f: None),
     "audio_then_idle": (audio_then_idle, {"max_questions": 3, "idle_timeout_seconds": 2}, lambda f: None),
+    "job_description_answer_again": (
+        job_description_answer_again,
+        {"max_questions": 2, "max_followups_per_question": 0, "job_description": "Backend engineer, Python."},
+        lambda f: None,
+    ),
 }
 EXPECTED_STATUS = {
     "text_with_follow_up": "completed",
     "skipped_then_ended": "ended",
     "scoring_failed_then_retried": "completed",
     "audio_then_idle": "abandoned",
+    "job_description_answer_again": "completed",
 }
 
 
@@ -143,7 +167,8 @@ async def main() -> None:
         search_attributes=[INTERVIEW_STATUS],
         data_converter=pydantic_data_converter,
     ) as env:
-        for name in SCENARIOS:
+        # Names on the command line record only those (new scenarios), leaving older files as they are.
+        for name in sys.argv[1:] or SCENARIOS:
             await record(env.client, name)
 
 

@@ -50,6 +50,8 @@ def test_the_recorded_histories_are_there() -> None:
     # v1_*: recorded before follow-up retrieval moved to its own queue (workflow.patched guards it).
     names = {"text_with_follow_up", "skipped_then_ended", "scoring_failed_then_retried", "audio_then_idle"}
     assert {p.stem for p in FILES} >= names | {f"v1_{n}" for n in names}
+    # Recorded after "answer again" and job-description ranking existed (workflow.patched markers).
+    assert "job_description_answer_again" in {p.stem for p in FILES}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
