@@ -7,6 +7,7 @@ Run by PartialTranscriptWorkflow, one pass at a time per recording; each pass pu
 from __future__ import annotations
 
 import logging
+import threading
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -21,14 +22,27 @@ log = logging.getLogger(__name__)
 
 
 class PartialTranscriptionActivities:
-    def __init__(self, engine: SpeechEngine, chunks: ChunkStore, events: EventPublisher, max_seconds: float) -> None:
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        chunks: ChunkStore,
+        events: EventPublisher,
+        max_seconds: float,
+        max_concurrent_drafts: int = 1,
+    ) -> None:
         self._engine = engine
         self._chunks = chunks
         self._events = events
         self._max_seconds = max_seconds
+        # Drafts share the worker's transcription slots with answers being sent; capping them keeps
+        # a slot free for a final transcript however many candidates are speaking at once.
+        self._draft_slots = threading.BoundedSemaphore(max_concurrent_drafts)
 
     @activity.defn(name="transcribe_partial")
     def transcribe_partial(self, inp: TranscribePartialInput) -> TranscribePartialResult:
+        if not self._draft_slots.acquire(blocking=False):
+            # Busy with another draft: this one is skipped; the recording's next chunk brings a new pass.
+            raise ApplicationError("draft transcription is busy", type="DraftBusy", non_retryable=True)
         try:
             result = draft_pass(
                 self._engine,
@@ -42,6 +56,8 @@ class PartialTranscriptionActivities:
         except AudioError as err:
             # A draft is best effort: the next chunk may make the stream decodable again.
             raise ApplicationError(err.detail, type="AudioError", non_retryable=True) from err
+        finally:
+            self._draft_slots.release()
         self._events.publish(
             inp.session_id,
             "transcript_partial",

@@ -88,3 +88,33 @@ def test_long_answers_settle_old_words_so_each_pass_decodes_a_bounded_tail(tmp_p
     again = draft_pass(engine, store, d, 5, first.committed_text, first.committed_until_s, max_seconds=60)
     assert engine.tails[-1] < TAIL_SETTLE_S
     assert again.text.startswith(first.committed_text)
+
+
+class _Events:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, dict]] = []
+
+    def publish(self, session_id: str, type_: str, data: dict | None = None) -> None:
+        self.sent.append((session_id, type_, data or {}))
+
+
+def test_a_draft_never_takes_the_last_transcription_slot(tmp_path: Path) -> None:
+    from temporalio.exceptions import ApplicationError
+
+    from activities.partial_transcription import PartialTranscriptionActivities
+    from talentsync.contracts import TranscribePartialInput
+
+    store, d = _chunks(tmp_path, 3.0, 2)
+    events = _Events()
+    acts = PartialTranscriptionActivities(ScriptedEngine(), store, events, 60)  # type: ignore[arg-type]
+    sid = str(uuid.uuid4())
+    inp = TranscribePartialInput(session_id=sid, recording_id="r", chunk_dir=d, upto_chunk=1)
+    assert acts.transcribe_partial(inp).text == "w0 w1 w2"
+    assert events.sent[-1][1] == "transcript_partial" and events.sent[-1][2]["text"] == "w0 w1 w2"
+    # While one draft runs (the slot is held), another is refused at once instead of queueing.
+    acts._draft_slots.acquire()
+    with pytest.raises(ApplicationError) as err:
+        acts.transcribe_partial(inp)
+    assert err.value.type == "DraftBusy" and err.value.non_retryable
+    acts._draft_slots.release()
+    assert acts.transcribe_partial(inp).text == "w0 w1 w2"
