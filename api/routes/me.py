@@ -151,8 +151,9 @@ async def export(request: Request, user: CurrentUser, media: MediaDep) -> Stream
 async def delete_me(
     request: Request, db: SessionDep, user: CurrentUser, temporal: TemporalDep, media: MediaDep
 ) -> Response:
-    """Delete the account and everything it owns: rows, files, live-update keys and the interview
-    histories in Temporal. 204 only once every store has been cleared."""
+    """Delete the account and everything it owns: rows, files, Redis keys and the interview
+    histories in Temporal. 204 once rows, files and keys are gone and Temporal has accepted the
+    deletion of every history (it removes them seconds later; see api/account.py)."""
     await db.close()
     try:
         await delete_account(user, request.app.state.db_factory, temporal, media, request.app.state.redis)

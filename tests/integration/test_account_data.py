@@ -99,6 +99,15 @@ def _candidate_with_everything(api, tmp_path: Path, phrase: str) -> dict:
     assert running.status_code == 201, running.text
     ticket = api.post(f"/api/sessions/{running.json()['id']}/events/ticket", headers=headers)
     assert ticket.status_code == 200, ticket.text
+    # A live-transcript chunk: a file under partial/<session hex>/ and a `partial-<hex>-...` workflow.
+    recording = uuid.uuid4().hex
+    chunk = api.post(
+        f"/api/sessions/{running.json()['id']}/answers/audio/partial",
+        data={"recording_id": recording, "chunk_index": "0"},
+        files={"file": ("chunk.webm", webm, "application/octet-stream")},
+        headers=headers,
+    )
+    assert chunk.status_code == 202, chunk.text
     me = api.get("/api/users/me", headers=headers).json()
     return {
         "headers": headers,
@@ -108,6 +117,7 @@ def _candidate_with_everything(api, tmp_path: Path, phrase: str) -> dict:
         "resume_bytes": resume_text,
         "webm": webm,
         "session_ids": [sid, running.json()["id"]],
+        "partial_workflow": f"partial-{uuid.UUID(running.json()['id']).hex}-{recording}",
         "report": report,
         "typed": typed,
     }
@@ -181,8 +191,9 @@ def search_media(root: Path, needles: list[str]) -> dict[str, list[str]]:
 async def search_temporal(address: str, needles: list[str], since: datetime, gone: list[str]) -> dict[str, list[str]]:
     client = await Client.connect(address, data_converter=pydantic_data_converter)
     found: dict[str, list[str]] = {}
-    # Deletion is asynchronous on the server: give it a few seconds to drop the executions.
-    deadline = time.monotonic() + 30
+    # Deletion is asynchronous on the server (~4 s with devstack's ack intervals): allow 30 s.
+    t0 = time.monotonic()
+    deadline = t0 + 30
     for workflow_id in gone:
         while True:
             try:
@@ -194,6 +205,7 @@ async def search_temporal(address: str, needles: list[str], since: datetime, gon
                 found.setdefault("describe", []).append(workflow_id)
                 break
             await asyncio.sleep(0.3)
+    print(f"\nTemporal histories gone {time.monotonic() - t0:.1f} s after the search started")
     stamp = (since - timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     async for wf in client.list_workflows(f'StartTime >= "{stamp}"'):
         try:
@@ -279,11 +291,13 @@ def test_deleting_my_account_leaves_nothing_in_any_store(api, stack, tmp_path):
     settings = stack.settings()
     media_root = settings.media_dir
     needles = [a["user_id"], a["email"], phrase, a["resume_id"], *a["session_ids"]]
+    needles += [uuid.UUID(s).hex for s in a["session_ids"]]  # live-transcript workflows and folders
     # Everything is there before: the search would find it.
     before_pg = search_postgres(stack.database_url, needles)
     assert {a["user_id"], a["email"], phrase} <= set(before_pg), before_pg
     assert a["user_id"] in search_redis(stack.redis_url, [a["user_id"]])
     assert phrase in search_media(media_root, [phrase])
+    assert uuid.UUID(a["session_ids"][1]).hex in search_media(media_root, needles), "the chunk folder exists"
     before_temporal = asyncio.run(search_temporal(stack.temporal_address, needles, since, []))
     assert {a["user_id"], phrase} <= set(before_temporal), before_temporal
 
@@ -300,8 +314,9 @@ def test_deleting_my_account_leaves_nothing_in_any_store(api, stack, tmp_path):
     assert leftover == {}, leftover
     spoken = next(x for x in a["report"]["answers"] if x["source"] == "audio")
     assert spoken["audio_url"]
-    workflow_ids = [f"session-{s}" for s in a["session_ids"]] + [f"resume-{a['resume_id']}"]
-    assert asyncio.run(search_temporal(stack.temporal_address, needles, since, workflow_ids)) == {}
+    workflow_ids = [f"session-{s}" for s in a["session_ids"]] + [f"resume-{a['resume_id']}", a["partial_workflow"]]
+    left_in_temporal = asyncio.run(search_temporal(stack.temporal_address, needles, since, workflow_ids))
+    assert left_in_temporal == {}, json.dumps(left_in_temporal, indent=1)
 
     # The other candidate's report, recording-free answers and account are untouched.
     assert api.get(f"/api/sessions/{b_sid}/report", headers=b_headers).status_code == 200
