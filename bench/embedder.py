@@ -21,9 +21,10 @@ arrive within 2 ms, or while the previous run is busy, go into one session run).
 
 Worker start-up: starts PostgreSQL (migrated, empty) and an in-memory Temporal dev server, then
 `worker.py --queues ROLE` for each role (and all of them) with EMBEDDER=onnx and =torch, and times
-spawn → "worker ready" in its log, with the process's peak RSS (VmHWM); median of 3. `--baseline-root DIR` also starts worker.py from another
-checkout, interleaved with these (e.g. `git archive <commit> | tar -x -C DIR`, with the commit id in
-DIR/COMMIT), to compare with an earlier version under the same machine load.
+spawn → "worker ready" in its log, with the process's peak RSS (VmHWM); median of 3.
+`--baseline-root DIR` also starts worker.py from another checkout, interleaved with these (e.g.
+`git archive <commit> | tar -x -C DIR`, with the commit id in DIR/COMMIT), to compare with an
+earlier version under the same machine load.
 
 Prints a table and writes bench/results/embedder.json (with the git commit and a timestamp).
 """
