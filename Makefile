@@ -67,6 +67,7 @@ chaos: install
 
 bench: install
 	$(PY) bench/run_all.py
+	$(PY) bench/readme_figures.py
 
 # Re-embed the question bank from PostgreSQL into the configured vector store (Pinecone when
 # PINECONE_API_KEY/PINECONE_HOST are set). ARGS=--wipe empties the namespaces first.

@@ -24,7 +24,7 @@ RESULTS = BENCH / "results"
 KNOWN_ORDER = ["scoring_eval", "embedder", "resume_parse", "stt", "score_preview", "interview"]
 # Scripts with a __main__ that are not benchmarks: scoring_fit rewrites the shipped point model, and
 # chaos has its own target (`make chaos`).
-NOT_BENCHMARKS = {"scoring_fit", "chaos"}
+NOT_BENCHMARKS = {"scoring_fit", "chaos", "readme_figures"}
 
 
 def discover() -> list[str]:

@@ -1,0 +1,167 @@
+"""Rewrite the README's figures table from bench/results/*.json (no hand-written figures).
+
+    .venv/bin/python bench/readme_figures.py [--check]
+
+Each row names the results file and the commit it measured. A figure whose file or key is missing
+shows "not measured". --check exits 1 if the README's table differs from what the results say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+README = ROOT / "README.md"
+START, END = "<!-- figures:start -->", "<!-- figures:end -->"
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _get(d: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(d, dict) or part not in d:
+            return None
+        d = d[part]
+    return d
+
+
+def _pct(x: Any) -> str:
+    return f"{100 * x:.1f} %" if isinstance(x, int | float) else "not measured"
+
+
+Row = tuple[str, str, Callable[[dict[str, Any]], str], str]
+
+ROWS: list[Row] = [
+    (
+        "scoring: strong > weak > off-topic ordering (pairs)",
+        "scoring_eval",
+        lambda d: f"{_pct(_get(d, 'ordering.accuracy'))} of {_get(d, 'ordering.pairs')}",
+        "≥ 97 %",
+    ),
+    (
+        "scoring: off-topic recall / false flags on on-topic answers",
+        "scoring_eval",
+        lambda d: f"{_get(d, 'off_topic.recall')} / {_pct(_get(d, 'off_topic.false_flag_rate'))}",
+        "≥ 0.9 / ≤ 5 %",
+    ),
+    (
+        "scoring: listening points precision / recall vs hand labels",
+        "scoring_eval",
+        lambda d: f"{_get(d, 'key_points.precision')} / {_get(d, 'key_points.recall')}",
+        "",
+    ),
+    (
+        "scoring: points credited, strong / off-topic answers",
+        "scoring_eval",
+        lambda d: f"{_get(d, 'credit_share.strong')} / {_get(d, 'credit_share.off_topic')}",
+        "≥ 0.70 / ≤ 0.15",
+    ),
+    (
+        "scoring: gaming attempts that beat the weak answer",
+        "scoring_eval",
+        lambda d: f"{_pct(_get(d, 'gaming.rate'))} ({_get(d, 'gaming.wins_over_weak')}/{_get(d, 'gaming.pairs')})",
+        "≤ 5 %",
+    ),
+    (
+        "score preview through the stack, warm (p50 / p95)",
+        "score_preview",
+        lambda d: f"{_get(d, 'warm_ms.p50')} / {_get(d, 'warm_ms.p95')} ms",
+        "p95 ≤ 150 ms",
+    ),
+    (
+        "embedding CPU per sentence: ONNX int8 / torch",
+        "embedder",
+        lambda d: (
+            f"{_get(d, 'variants.onnx-t1.sentence_ms.cpu_mean')} / "
+            f"{_get(d, 'variants.torch-t1.sentence_ms.cpu_mean')} ms"
+        ),
+        "",
+    ),
+    (
+        "embedder peak memory: ONNX int8 / torch",
+        "embedder",
+        lambda d: f"{_get(d, 'variants.onnx-t1.peak_rss_mb')} / {_get(d, 'variants.torch-t1.peak_rss_mb')} MB",
+        "",
+    ),
+    (
+        "answer → next question, one candidate (p50 / p95)",
+        "interview",
+        lambda d: f"{_get(d, 'runs.sqlite.single.latency_ms.p50')} / {_get(d, 'runs.sqlite.single.latency_ms.p95')} ms",
+        "p95 ≤ 100 ms",
+    ),
+    (
+        "open loop: answers/s achieved (offered) and p95 from arrival",
+        "interview",
+        lambda d: (
+            f"{_get(d, 'runs.sqlite.open_loop.achieved_answers_per_s')} "
+            f"({_get(d, 'runs.sqlite.open_loop.offered_rate_per_s')}) /s, "
+            f"{_get(d, 'runs.sqlite.open_loop.latency_from_arrival_ms.p95')} ms"
+        ),
+        "20/s, p95 ≤ 1 s",
+    ),
+    (
+        "last answer → report ready (median)",
+        "interview",
+        lambda d: f"{_get(d, 'runs.sqlite.report_ready_single_s.median')} s",
+        "≤ 2 s",
+    ),
+    (
+        "Whisper tiny.en WER, LibriVox clips / real-time factor, 60 s answer",
+        "stt",
+        lambda d: f"{_pct(_get(d, 'answer_60s.wer'))} / {round(_get(d, 'answer_60s.rtf'), 3)}",
+        "< 6 % / < 0.1",
+    ),
+]
+
+
+def render() -> str:
+    lines = [
+        START,
+        "| what | figure | aim | from (commit) |",
+        "|---|---|---|---|",
+    ]
+    for label, name, fmt, aim in ROWS:
+        d = _load(name)
+        if d is None:
+            figure, source = "not measured", f"`bench/results/{name}.json` missing"
+        else:
+            try:
+                figure = fmt(d)
+            except (TypeError, ValueError):
+                figure = "not measured"
+            if "None" in figure:
+                figure = "not measured"
+            commit = str(d.get("commit") or "commit not recorded")[:10].strip()
+            source = f"`{name}.json` ({commit})"
+        lines.append(f"| {label} | {figure} | {aim} | {source} |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    text = README.read_text()
+    if START not in text or END not in text:
+        sys.exit(f"README has no {START} … {END} block")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    new = before + render() + after
+    if args.check:
+        sys.exit(0 if new == text else 1)
+    README.write_text(new)
+    print(render())
+
+
+if __name__ == "__main__":
+    main()
