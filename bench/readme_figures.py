@@ -140,7 +140,7 @@ def render() -> str:
                 figure = "not measured"
             if "None" in figure:
                 figure = "not measured"
-            commit = str(d.get("commit") or "commit not recorded")[:10].strip()
+            commit = str(d["commit"])[:10] if d.get("commit") else "an earlier round; commit not recorded"
             source = f"`{name}.json` ({commit})"
         lines.append(f"| {label} | {figure} | {aim} | {source} |")
     lines.append(END)
