@@ -29,7 +29,8 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from talentsync.db.models import InterviewSession, Resume, User
+from talentsync.account_data import personal_reference_shas
+from talentsync.db.models import InterviewSession, ReferenceVector, Resume, User
 from talentsync.media import MediaStore
 from talentsync.retention import media_keys_of_user
 
@@ -60,6 +61,7 @@ class DeletionReport:
     files: int = 0
     rows_deleted: bool = False
     redis_keys: int = 0
+    reference_vectors: int = 0
     workflow_ids: list[str] = field(default_factory=list)
 
 
@@ -100,6 +102,12 @@ async def delete_account(
         late = {w for _, w in now} - set(workflow_ids)
         ids.update(_id_forms([s for s, _ in now]))
         late_keys = set(await db.scalars(media_keys_of_user(user.id))) - keys
+        # Scoring caches embeddings of question texts by hash; those generated from this account's
+        # resume or answers are derived from its words and go with it.
+        shas = await db.run_sync(lambda s: personal_reference_shas(s, user.id))
+        if shas:
+            await db.execute(delete(ReferenceVector).where(ReferenceVector.text_sha.in_(shas)))
+        report.reference_vectors = len(shas)
         await db.execute(delete(User).where(User.id == user.id))
         await db.commit()
     report.rows_deleted = True
@@ -118,6 +126,7 @@ async def delete_account(
             "workflows": report.workflows,
             "files": report.files,
             "redis_keys": report.redis_keys,
+            "reference_texts": report.reference_vectors,
         },
     )
     return report

@@ -31,6 +31,8 @@ from talentsync.db.models import (
 )
 from talentsync.media import MediaStore
 from talentsync.progress import build_progress, load_answer_rows
+from talentsync.scoring.models import ListeningPointSpec
+from talentsync.scoring.reference_store import text_sha
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +207,34 @@ def gather_account(db: Session, user_id: uuid.UUID) -> AccountData:
         "progress.json": build_progress(load_answer_rows(db, user_id)),
     }
     return AccountData(user_id=user_id, documents=documents, files=files)
+
+
+def question_side_texts(sq: SessionQuestion) -> set[str]:
+    """The texts the scorer embeds for this question and keeps in `reference_vectors` (by hash):
+    `fit_profile` (question, paraphrases, strong-answer sentences) and `point_refs` (each point, its
+    description, its examples). tests/unit/test_account_texts.py keeps this in step with them."""
+    from talentsync.scoring.references import answer_sentences
+
+    texts = {t.strip() for t in (sq.text, *(sq.paraphrases or [])) if t and t.strip()}
+    for answer in (sq.ideal_answer, *(sq.reference_answers or [])):
+        if answer and answer.strip():
+            texts.update(answer_sentences(answer.strip()))
+    for kp in sq.key_points or []:
+        point = ListeningPointSpec.model_validate(kp)
+        texts.update([point.point, point.listen_for or point.point, *point.examples])
+    return texts
+
+
+def personal_reference_shas(db: Session, user_id: uuid.UUID) -> set[str]:
+    """Hashes of scoring reference vectors made from the account's own text: questions generated
+    from its resume and follow-ups a language model rewrote from its answers. Bank questions are
+    shared by everyone and stay (a deleted row would only be embedded again)."""
+    rows = db.scalars(
+        select(SessionQuestion)
+        .join(InterviewSession, InterviewSession.id == SessionQuestion.session_id)
+        .where(InterviewSession.user_id == user_id, SessionQuestion.kind != "core")
+    )
+    return {text_sha(t) for sq in rows for t in question_side_texts(sq)}
 
 
 def write_export_zip(data: AccountData, media: MediaStore, out: IO[bytes]) -> dict[str, int]:

@@ -74,7 +74,7 @@ def _candidate_with_everything(api, tmp_path: Path, phrase: str) -> dict:
 
     module = _module(api, headers)
     start = api.post(
-        "/api/sessions", json={"module_id": module["id"], "max_questions": 2, "resume_id": resume_id}, headers=headers
+        "/api/sessions", json={"module_id": module["id"], "max_questions": 6, "resume_id": resume_id}, headers=headers
     )
     assert start.status_code == 201, start.text
     sid, q = start.json()["id"], start.json()["question"]
@@ -94,6 +94,17 @@ def _candidate_with_everything(api, tmp_path: Path, phrase: str) -> dict:
         headers=headers,
     )
     assert voice.status_code == 200, voice.text
+    # Go on (typed) until a question generated from the resume has been answered, then stop.
+    answered_resume = q["kind"] == "resume"
+    q = voice.json()["question"]
+    while q is not None and not answered_resume:
+        answered_resume = q["kind"] == "resume"
+        r = api.post(f"/api/sessions/{sid}/answers", json={"question_id": q["id"], "text": typed}, headers=headers)
+        assert r.status_code == 200, r.text
+        q = r.json()["question"]
+    assert answered_resume, "the interview asked about the resume"
+    if q is not None:
+        assert api.post(f"/api/sessions/{sid}/end", headers=headers).status_code == 202
     report = wait_report(api, headers, sid, timeout=180)
     running = api.post("/api/sessions", json={"module_id": module["id"], "max_questions": 3}, headers=headers)
     assert running.status_code == 201, running.text
@@ -146,6 +157,37 @@ def search_postgres(database_url: str, needles: list[str]) -> dict[str, list[str
     finally:
         engine.dispose()
     return found
+
+
+def personal_reference_rows(database_url: str, user_id: str) -> tuple[int, set[str]]:
+    """(rows in reference_vectors, hashes) for the texts of the account's resume and follow-up questions."""
+    from sqlalchemy.orm import Session
+
+    from talentsync.account_data import personal_reference_shas
+
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as db:
+            shas = personal_reference_shas(db, uuid.UUID(user_id))
+            n = db.execute(
+                text("SELECT count(*) FROM reference_vectors WHERE text_sha = ANY(:s)"), {"s": list(shas)}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(n), shas
+
+
+def count_reference_rows(database_url: str, shas: set[str]) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as c:
+            return int(
+                c.execute(
+                    text("SELECT count(*) FROM reference_vectors WHERE text_sha = ANY(:s)"), {"s": list(shas)}
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
 
 
 def search_redis(url: str, needles: list[str]) -> dict[str, list[str]]:
@@ -299,6 +341,9 @@ def test_deleting_my_account_leaves_nothing_in_any_store(api, stack, tmp_path):
     assert phrase in search_media(media_root, [phrase])
     assert uuid.UUID(a["session_ids"][1]).hex in search_media(media_root, needles), "the chunk folder exists"
     before_temporal = asyncio.run(search_temporal(stack.temporal_address, needles, since, []))
+    # Scoring the resume questions stored embeddings of their texts (hashed): those go too.
+    stored_refs, personal_shas = personal_reference_rows(stack.database_url, a["user_id"])
+    assert stored_refs > 0, "the resume questions' texts were embedded and kept for scoring"
     assert {a["user_id"], phrase} <= set(before_temporal), before_temporal
 
     t0 = time.perf_counter()
@@ -309,6 +354,7 @@ def test_deleting_my_account_leaves_nothing_in_any_store(api, stack, tmp_path):
 
     assert api.get("/api/users/me", headers=a["headers"]).status_code == 401
     assert search_postgres(stack.database_url, needles) == {}
+    assert count_reference_rows(stack.database_url, personal_shas) == 0
     assert search_redis(stack.redis_url, needles) == {}
     leftover = search_media(media_root, needles)
     assert leftover == {}, leftover
