@@ -143,6 +143,7 @@ for (const size of SIZES) {
 
     const cards = page.getByTestId('answer-card');
     assert.equal(await cards.count(), 3, 'answered, skipped and answered again: all three listed');
+    assert.match(await page.locator('.page-subtitle').innerText(), /2 answered\s*· 1 skipped/);
     assert.match(await cards.nth(0).innerText(), /Attempt 2/);
     await cards.nth(0).getByTestId('earlier-attempts').locator('summary').click();
     assert.match(await cards.nth(0).getByTestId('earlier-attempts').innerText(), /Attempt 1/);

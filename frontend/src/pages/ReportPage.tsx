@@ -165,6 +165,9 @@ function Pending({ pending, since }: { pending: ReportPending; since: number }) 
 
 function ReportView({ report }: { report: Report }) {
   const pct = report.overall.percentile;
+  // Skipped questions are listed too (without a score); the header counts them apart.
+  const skipped = report.answers.filter((a) => a.skipped).length;
+  const answered = report.answers.length - skipped;
   const dims = report.overall.dimensions ?? {};
   return (
     <div className="page report">
@@ -176,8 +179,8 @@ function ReportView({ report }: { report: Report }) {
         }
         subtitle={
           <>
-            {formatDate(report.created_at)} · <Badge tone="neutral">{statusLabel(report.status)}</Badge> · {report.answers.length} question
-            {report.answers.length === 1 ? '' : 's'}
+            {formatDate(report.created_at)} · <Badge tone="neutral">{statusLabel(report.status)}</Badge> · {answered} answered
+            {skipped > 0 ? ` · ${skipped} skipped` : ''}
           </>
         }
         actions={
