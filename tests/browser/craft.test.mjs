@@ -126,6 +126,9 @@ for (const size of SIZES) {
     await reveal.getByTestId('answer-again').click();
     await page.getByText('Attempt 2').first().waitFor({ timeout: 30_000 });
     assert.equal(await questionText(page), q1);
+    // Asked again from down the page: the room is back at its top, title below the header.
+    await page.waitForFunction(() => window.scrollY === 0);
+    assert.ok((await title.boundingBox()).y >= hb - 1);
     await shot(page, `${tag}-06-answer-again`, { fullPage: false });
     await page.getByTestId('answer-input').fill(REASONABLE_ANSWERS[1]);
     await page.getByRole('button', { name: /Submit answer/ }).click();

@@ -143,18 +143,16 @@ export function InterviewRoom() {
     return () => clearInterval(t);
   }, [eventsMode, session, refresh]);
 
-  // The room opens at its top: "Question N of M" and "End interview" must not start under the
-  // sticky header (focusing the question below would otherwise scroll the page on a phone).
-  useEffect(() => {
-    window.scrollTo({ top: 0 });
-  }, []);
-
   // Restore the draft for this question (typed answers survive a reload).
   useEffect(() => {
     if (!question) return;
     setDraft(sessionStorage.getItem(draftKey(id, question.id)) ?? '');
     setActionError(null);
     setPartialText(null);
+    // Each question (and each new attempt) starts at the room's top: "Question N of M" and "End
+    // interview" must not sit under the sticky header, as they did when focus scrolled the page on
+    // a phone or the candidate had scrolled down to the model answer.
+    window.scrollTo({ top: 0 });
     headingRef.current?.focus({ preventScroll: true });
   }, [id, question?.id, question?.attempt]); // eslint-disable-line react-hooks/exhaustive-deps
 
