@@ -176,6 +176,8 @@ class SessionState(BaseModel):
     # Questions that can be answered again (see the workflow's `answer_again` update).
     answered_question_ids: list[str] = Field(default_factory=list)
     skipped_question_ids: list[str] = Field(default_factory=list)
+    # The current question is one asked again; skipping it returns to the interrupted question.
+    reasking: bool = False
 
 
 class RecordResponseInput(BaseModel):

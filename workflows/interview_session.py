@@ -406,6 +406,7 @@ class InterviewSessionWorkflow:
             scoring_errors=list(self._scoring_errors),
             answered_question_ids=[q for q, n in self._attempts.items() if n > 0],
             skipped_question_ids=list(self._skipped_ids),
+            reasking=self._reasking,
         )
 
     # ------------------------------------------------------------------ helpers

@@ -5,11 +5,13 @@ small workflow per recording, never in this process)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from redis.exceptions import RedisError
 from sqlalchemy import exists, select
 
 from api.deps import CurrentUser, MediaDep, SessionDep, SettingsDep, TemporalDep, parse_uuid
@@ -18,6 +20,7 @@ from api.interview import owned_session, workflow_call
 from api.limits import rate_limit
 from talentsync.contracts import AnswerAgainInput, AnswerResult, PartialChunkSignal, PartialTranscriptStart
 from talentsync.db.models import InterviewSession, Response, SessionQuestion, User
+from talentsync.events import channel, current_key
 from talentsync.speech.audio import sniff_audio
 from talentsync.speech.partial import MAX_CHUNK_BYTES, MAX_CHUNKS, ChunkStore
 from workflows.interview_session import InterviewSessionWorkflow
@@ -83,7 +86,21 @@ async def answer_again(
             InterviewSessionWorkflow.answer_again, AnswerAgainInput(question_id=question_id)
         )
     )
+    if result.question is not None:
+        await _announce(request, str(sess.id), result.question.model_dump(mode="json"))
     return result.model_dump(mode="json")
+
+
+async def _announce(request: Request, session_id: str, question: dict[str, Any]) -> None:
+    """Publish the re-asked question like `mark_asked` does for new ones, so other tabs and a
+    reconnecting socket (which first gets the mirrored current question) show it, not the question
+    it interrupted. The workflow records no status for a re-ask: the question stays answered."""
+    message = json.dumps({"type": "question", "data": question})
+    try:
+        await request.app.state.redis.publish(channel(session_id), message)
+        await request.app.state.redis.set(current_key(session_id), message, ex=24 * 3600)
+    except RedisError:
+        log.warning("could not publish the re-asked question", extra={"session_id": session_id})
 
 
 @router.post("/sessions/{session_id}/answers/audio/partial", status_code=202, responses=error_responses(413, 415, 422))

@@ -130,6 +130,10 @@ for (const size of SIZES) {
     await page.waitForFunction(() => window.scrollY === 0);
     assert.ok((await title.boundingBox()).y >= hb - 1);
     await shot(page, `${tag}-06-answer-again`, { fullPage: false });
+    // A reload keeps the re-ask: same attempt, and Skip still means "keep my earlier answer".
+    await page.reload();
+    await page.getByText('Attempt 2').first().waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Keep my earlier answer' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('answer-input').fill(REASONABLE_ANSWERS[1]);
     await page.getByRole('button', { name: /Submit answer/ }).click();
     await waitQuestionChange(page, q1);

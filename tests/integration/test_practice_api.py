@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from talentsync.events import channel
+from talentsync.events import channel, current_key
 from talentsync.speech.audio import decode_audio
 from talentsync.speech.encode import encode_audio
 from tests.conftest import register, wait_report
@@ -34,7 +34,7 @@ def _start(api, headers, **extra) -> dict:  # type: ignore[no-untyped-def]
     return r.json()
 
 
-def test_model_answer_only_after_answering_then_answer_again_and_skip_show_in_the_report(api):
+def test_model_answer_only_after_answering_then_answer_again_and_skip_show_in_the_report(api, stack):
     headers = register(api)
     started = _start(api, headers, max_questions=3)
     sid, q1 = started["id"], started["question"]
@@ -59,6 +59,9 @@ def test_model_answer_only_after_answering_then_answer_again_and_skip_show_in_th
     again = api.post(f"/api/sessions/{sid}/questions/{q1['id']}/answer-again", headers=headers)
     assert again.status_code == 200, again.text
     assert again.json()["question"]["id"] == q1["id"] and again.json()["question"]["attempt"] == 2
+    # The mirrored current question (what a reconnecting socket gets first) is the re-ask too.
+    mirrored = json.loads(redis.Redis.from_url(stack.redis_url).get(current_key(sid)))
+    assert mirrored["type"] == "question" and mirrored["data"]["id"] == q1["id"] and mirrored["data"]["attempt"] == 2
     # The same words again are a new attempt, not a deduplicated retry.
     second = api.post(
         f"/api/sessions/{sid}/answers", json={"question_id": q1["id"], "text": ANSWER, "attempt": 2}, headers=headers

@@ -36,6 +36,7 @@ async def test_answer_again_records_a_new_attempt_then_returns_to_the_current_qu
         again = await handle.execute_update(InterviewSessionWorkflow.answer_again, AnswerAgainInput(question_id=q1.id))
         assert again.question is not None
         assert again.question.id == q1.id and again.question.attempt == 2 and again.question.index == 0
+        assert (await state(handle)).reasking is True
         # The displaced question cannot be answered while the re-ask is current.
         with pytest.raises(WorkflowUpdateFailedError) as err:
             await answer(handle, q2.id)
@@ -53,6 +54,7 @@ async def test_answer_again_records_a_new_attempt_then_returns_to_the_current_qu
         assert back.question is not None and back.question.id == q2.id and back.question.attempt == 1
         s = await state(handle)
         assert s.answered == 1 and s.asked == 2, "a re-ask is neither a new question nor a new answer"
+        assert s.reasking is False
         assert s.answered_question_ids == [q1.id]
         await finish(handle)
 

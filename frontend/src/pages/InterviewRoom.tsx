@@ -66,6 +66,9 @@ export function InterviewRoom() {
         return;
       }
       // Never swap the question under someone mid-submit: the POST's answer is authoritative then.
+      // The workflow says whether the current question is one asked again (e.g. after a reload).
+      if (!busyRef.current && typeof (s as { reasking?: boolean }).reasking === 'boolean')
+        setReasking(!!(s as { reasking?: boolean }).reasking);
       if (!busyRef.current)
         setQuestion((prev: RoomQuestion | null) =>
           s.question && prev?.id === s.question.id && (prev.attempt ?? 1) === ((s.question as RoomQuestion).attempt ?? 1) ? prev : s.question,
