@@ -107,6 +107,11 @@ def prometheus(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         while not (tcp_ready(api_port) and tcp_ready(prom_port)):
             assert time.monotonic() < deadline, (tmp / "api.log").read_text()[-2000:]
             time.sleep(0.2)
+        # Rates need samples before the answers too: wait until Prometheus has scraped both targets,
+        # or a fast run answers everything before the first scrape and every rate reads zero.
+        while sorted(numbers(run_query(f"http://127.0.0.1:{prom_port}", "up"))) != [1.0, 1.0]:
+            assert time.monotonic() < deadline + 60, "Prometheus never scraped both targets"
+            time.sleep(0.5)
         with httpx.Client(base_url=f"http://127.0.0.1:{api_port}", timeout=180) as client:
             for _ in range(3):
                 interview(client, max_questions=1)
