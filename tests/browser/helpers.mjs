@@ -114,6 +114,10 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
  * readable lines, so a failing assertion says which rule and which elements.
  */
 export async function axeProblems(page, label) {
+  // Colours are judged as painted: a dialog still fading in (opacity < 1) would read as low contrast.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
