@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Select, select, union_all, update
@@ -82,25 +83,18 @@ def purge_expired_audio(
     """Delete recordings of answers older than ``days`` and clear their `audio_key`."""
     if days <= 0:
         return PurgeResult(kept_forever=True)
-    cutoff, result = _cutoff(days, now), PurgeResult()
-    while True:
-        with factory() as db, db.begin():
-            rows = db.execute(
-                select(Response.id, Response.audio_key)
-                .where(Response.audio_key.is_not(None), Response.created_at < cutoff)
-                .order_by(Response.created_at)
-                .limit(BATCH)
-                .with_for_update(skip_locked=True)
-            ).all()
-            if not rows:
-                return result
-            # The file goes first: a crash before the key is cleared leaves a key to a missing file,
-            # which the next sweep selects again and finishes (discard of a missing file is a no-op).
-            result.files_deleted += media.discard_many(key for _, key in rows)
-            db.execute(update(Response).where(Response.id.in_([rid for rid, _ in rows])).values(audio_key=None))
-            result.rows_cleared += len(rows)
-        if on_batch:
-            on_batch(result.rows_cleared)
+    cutoff = _cutoff(days, now)
+    return _sweep(
+        factory,
+        media,
+        Response.id,
+        Response.audio_key,
+        (Response.audio_key.is_not(None), Response.created_at < cutoff),
+        Response.created_at,
+        cleared=None,
+        result=PurgeResult(),
+        on_batch=on_batch,
+    )
 
 
 def purge_expired_resumes(
@@ -115,19 +109,44 @@ def purge_expired_resumes(
     due = Resume.status == "failed"
     if days > 0:
         due = due | (Resume.created_at < _cutoff(days, now))
+    return _sweep(
+        factory,
+        media,
+        Resume.id,
+        Resume.storage_key,
+        (Resume.storage_key != "", due),
+        Resume.created_at,
+        cleared="",
+        result=result,
+        on_batch=on_batch,
+    )
+
+
+def _sweep(
+    factory: sessionmaker[Session],
+    media: MediaStore,
+    id_col: Any,
+    key_col: Any,
+    where: tuple[Any, ...],
+    order_by: Any,
+    *,
+    cleared: str | None,
+    result: PurgeResult,
+    on_batch: Progress | None,
+) -> PurgeResult:
+    """Delete the files of due rows in locked batches, then clear their key column to ``cleared``."""
+    table = id_col.class_
     while True:
         with factory() as db, db.begin():
             rows = db.execute(
-                select(Resume.id, Resume.storage_key)
-                .where(Resume.storage_key != "", due)
-                .order_by(Resume.created_at)
-                .limit(BATCH)
-                .with_for_update(skip_locked=True)
+                select(id_col, key_col).where(*where).order_by(order_by).limit(BATCH).with_for_update(skip_locked=True)
             ).all()
             if not rows:
                 return result
+            # The file goes first: a crash before the key is cleared leaves a key to a missing file,
+            # which the next sweep selects again and finishes (discard of a missing file is a no-op).
             result.files_deleted += media.discard_many(key for _, key in rows)
-            db.execute(update(Resume).where(Resume.id.in_([rid for rid, _ in rows])).values(storage_key=""))
+            db.execute(update(table).where(id_col.in_([rid for rid, _ in rows])).values({key_col.key: cleared}))
             result.rows_cleared += len(rows)
         if on_batch:
             on_batch(result.rows_cleared)
