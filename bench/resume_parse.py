@@ -33,7 +33,7 @@ from talentsync.resume import (  # noqa: E402
     parse_resume,
     sniff_resume_type,
 )
-from talentsync.resume.skills import ALIAS_TO_CANONICAL  # noqa: E402
+from talentsync.skills import ALIAS_TO_CANONICAL  # noqa: E402
 
 AS_OF = date(2026, 1, 1)
 

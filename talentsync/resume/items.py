@@ -12,7 +12,7 @@ import re
 from talentsync.resume.lines import Line, ends_sentence, join, starts_like_continuation
 from talentsync.resume.models import SourceLine
 from talentsync.resume.sections import heading_key
-from talentsync.resume.skills import ALIAS_TO_CANONICAL
+from talentsync.skills import ALIAS_TO_CANONICAL
 
 _CATEGORY_RE = re.compile(r"^([^\W\d_][^:—–]{0,30}?)\s*(?::|\s[—–]\s)\s*(?=\S)")
 _CATEGORY_WORDS = {

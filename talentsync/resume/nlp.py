@@ -12,7 +12,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from talentsync.resume.skills import CASE_SENSITIVE, SKILLS
+from talentsync.skills import CASE_SENSITIVE, SKILLS
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from talentsync.resume.nlp import Entities, analyse
 from talentsync.resume.projects import parse_education, parse_projects
 from talentsync.resume.roles import TITLE_WORDS_RE, is_body_sentence, logical_lines, parse_roles
 from talentsync.resume.sections import heading_key, split_sections
-from talentsync.resume.skills import ALIAS_TO_CANONICAL
+from talentsync.skills import ALIAS_TO_CANONICAL
 
 log = logging.getLogger(__name__)
 

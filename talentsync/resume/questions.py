@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from talentsync.resume.item_checks import name_problem, statement_problem
 from talentsync.resume.models import Achievement, ParsedResume, Project, ResumeQuestion, Role
-from talentsync.resume.skills import ALIAS_TO_CANONICAL
+from talentsync.skills import ALIAS_TO_CANONICAL
 
 _IRREGULAR_PAST = {
     "built",

@@ -26,7 +26,7 @@ from talentsync.resume import (
 from talentsync.resume.extract import normalise_text
 from talentsync.resume.item_checks import name_problem, statement_problem
 from talentsync.resume.models import Achievement
-from talentsync.resume.skills import ALIAS_TO_CANONICAL
+from talentsync.skills import ALIAS_TO_CANONICAL
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "eval" / "resumes"))
 import score
