@@ -109,6 +109,20 @@ async def job_description_answer_again(handle: WorkflowHandle, opened: AnswerRes
         question = (await _answer(handle, question.id, f"My answer to: {question.text}")).question
 
 
+async def finish_step_answer_again_last(handle: WorkflowHandle, opened: AnswerResult, fakes: FakeActivities) -> None:
+    """Started with the finish step: both questions answered, the last one answered again while the
+    session waits for "Finish", then the candidate finishes."""
+    assert opened.question is not None
+    last = (await _answer(handle, opened.question.id, "First.")).question
+    assert last is not None
+    await _answer(handle, last.id, "Last, first try.")
+    await handle.execute_update(InterviewSessionWorkflow.answer_again, AnswerAgainInput(question_id=last.id))
+    await handle.execute_update(
+        InterviewSessionWorkflow.answer, AnswerInput(question_id=last.id, text="Last, second try.", attempt=2)
+    )
+    await handle.signal(InterviewSessionWorkflow.end, EndInput(reason="candidate"))
+
+
 SCENARIOS: dict[str, tuple[Scenario, dict, Callable[[FakeActivities], None]]] = {
     "text_with_follow_up": (text_with_follow_up, {"max_questions": 3}, lambda f: setattr(f, "follow_ups", True)),
     "skipped_then_ended": (skipped_then_ended, {"max_questions": 3}, lambda f: None),
@@ -119,6 +133,11 @@ SCENARIOS: dict[str, tuple[Scenario, dict, Callable[[FakeActivities], None]]] = 
         {"max_questions": 2, "max_followups_per_question": 0, "job_description": "Backend engineer, Python."},
         lambda f: None,
     ),
+    "finish_step_answer_again_last": (
+        finish_step_answer_again_last,
+        {"max_questions": 2, "max_followups_per_question": 0, "hold_for_finish": True},
+        lambda f: None,
+    ),
 }
 EXPECTED_STATUS = {
     "text_with_follow_up": "completed",
@@ -126,6 +145,7 @@ EXPECTED_STATUS = {
     "scoring_failed_then_retried": "completed",
     "audio_then_idle": "abandoned",
     "job_description_answer_again": "completed",
+    "finish_step_answer_again_last": "completed",
 }
 
 

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     max_followups_per_question: int = 1
     followup_min_similarity: float = 0.40  # bench/followup_threshold.py: recall 0.69, off-topic 0.10
     session_idle_timeout_minutes: int = 60
+    # A session waiting for "Finish" after its last question closes itself (completed) after this.
+    session_finish_grace_minutes: int = 5
 
     # Storage hygiene (talentsync/retention.py; the worker runs the sweep on a Temporal Schedule).
     # Recordings and resume files are deleted this many days after upload, 0 keeps them forever;

@@ -79,6 +79,10 @@ class SessionStartInput(BaseModel):
     job_description: str | None = None
     # A practice session: questions chosen for these weak points (rank_questions_for_focus).
     focus_points: list[FocusPoint] = Field(default_factory=list)
+    # After the last question the session waits for "Finish" (workflows/finish_step.py); off for API
+    # clients that expect `question: null` to mean the interview is over.
+    hold_for_finish: bool = False
+    finish_grace_seconds: int = 300
 
 
 class OpenSessionInput(BaseModel):
@@ -178,6 +182,8 @@ class SessionState(BaseModel):
     skipped_question_ids: list[str] = Field(default_factory=list)
     # The current question is one asked again; skipping it returns to the interrupted question.
     reasking: bool = False
+    # Every question is done; the session waits for "Finish" (or answer again) before scoring.
+    awaiting_finish: bool = False
 
 
 class RecordResponseInput(BaseModel):

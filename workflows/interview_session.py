@@ -15,6 +15,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.finish_step import holds_for_finish, wait_timeout
+
 with workflow.unsafe.imports_passed_through():
     from talentsync.contracts import (
         AnswerAgainInput,
@@ -124,6 +126,7 @@ class InterviewSessionWorkflow:
         self._reasking = False
         self._interrupted: tuple[QueuedQuestion | None, AskedQuestion | None] = (None, None)
         self._reasks = 0
+        self._awaiting_finish = False  # the queue is done; waiting for "Finish" (finish_step.py)
 
     # ------------------------------------------------------------------ main loop
 
@@ -155,24 +158,30 @@ class InterviewSessionWorkflow:
         await self._advance()
         self._seeded = True
 
-        idle = timedelta(seconds=inp.idle_timeout_seconds)
         end_reason = "candidate"
         while not (self._end_requested or self._queue_done):
-            tick = self._activity_tick
+            tick, awaiting = self._activity_tick, self._awaiting_finish
             try:
                 # The condition is awaited within this iteration, so reading the current `tick` is intended.
                 await workflow.wait_condition(
-                    lambda: bool(self._end_requested) or self._queue_done or self._activity_tick != tick,  # noqa: B023
-                    timeout=idle,
+                    lambda: (
+                        bool(self._end_requested)
+                        or self._queue_done
+                        or self._activity_tick != tick  # noqa: B023
+                        or self._awaiting_finish != awaiting  # noqa: B023
+                    ),
+                    timeout=wait_timeout(inp, awaiting),
                 )
             except TimeoutError:
-                end_reason = "idle"
+                # Walking away from the finish step still completes an interview whose questions are all done.
+                end_reason = "candidate" if awaiting else "idle"
                 break
         if self._end_requested:
             end_reason = self._end_requested.reason
         # Let an answer that is being processed finish before the session closes.
         await workflow.wait_condition(lambda: not self._lock.locked())
         self._current, self._current_q = None, None
+        self._awaiting_finish = False
         return await self._finish(end_reason)
 
     async def _finish(self, end_reason: str) -> SessionState:
@@ -351,6 +360,7 @@ class InterviewSessionWorkflow:
             workflow.patched("answer-again")
             self._activity_tick += 1
             self._reasks += 1
+            self._awaiting_finish = False
             queued, asked = self._asked_questions[inp.question_id]
             if not self._reasking:
                 self._interrupted = (self._current_q, self._current)
@@ -407,6 +417,7 @@ class InterviewSessionWorkflow:
             answered_question_ids=[q for q, n in self._attempts.items() if n > 0],
             skipped_question_ids=list(self._skipped_ids),
             reasking=self._reasking,
+            awaiting_finish=self._awaiting_finish,
         )
 
     # ------------------------------------------------------------------ helpers
@@ -484,6 +495,9 @@ class InterviewSessionWorkflow:
     async def _advance(self) -> None:
         if self._end_requested is not None or self._asked >= self._inp.max_questions or not self._queue:
             self._current, self._current_q = None, None
+            if self._seeded and holds_for_finish(self._inp, self._end_requested is not None):
+                self._awaiting_finish = True
+                return
             self._queue_done = True
             if self._seeded or self._asked:
                 self._status = "scoring" if self._responses else "ended"

@@ -66,6 +66,9 @@ class StartIn(BaseModel):
     focus: Literal["weak_points"] | None = None
     # An interview for an employer pipeline the caller joined: shared with its recruiter.
     pipeline_id: str | None = Field(default=None, max_length=64)
+    # The room's finish step: after the last question the session stays open (answer again, then
+    # "Finish") instead of closing; clients that take `question: null` as the end leave it off.
+    finish_step: bool = False
 
 
 @router.post("/sessions", status_code=201)
@@ -149,6 +152,8 @@ async def start_session(
             queues=TaskQueues.with_prefix(settings.task_queue_prefix),
             job_description=job_description,
             focus_points=focus,
+            hold_for_finish=body.finish_step,
+            finish_grace_seconds=settings.session_finish_grace_minutes * 60,
         ),
         id=workflow_id,
         task_queue=settings.task_queue("interview"),

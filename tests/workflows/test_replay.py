@@ -52,6 +52,8 @@ def test_the_recorded_histories_are_there() -> None:
     assert {p.stem for p in FILES} >= names | {f"v1_{n}" for n in names}
     # Recorded after "answer again" and job-description ranking existed (workflow.patched markers).
     assert "job_description_answer_again" in {p.stem for p in FILES}
+    # Recorded after the finish step existed: the last question answered again before "Finish".
+    assert "finish_step_answer_again_last" in {p.stem for p in FILES}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
