@@ -39,6 +39,7 @@ from talentsync.db.models import (
 from talentsync.db.queries import latest_attempts
 from talentsync.embeddings import Embedder
 from talentsync.events import EventPublisher
+from talentsync.followup_words import listening_text, personalise
 from talentsync.llm.feedback import FollowUpRefiner
 from talentsync.metrics import ANSWERS_SCORED
 from talentsync.scoring import AnswerScore, score_answer
@@ -98,9 +99,16 @@ class MLActivities:
         # gives up within its own short timeout and keeps the template.
         t3 = time.perf_counter()
         refined = self._refiner.refine(parent.text, inp.answer_text, text)
-        if refined:
-            text = refined
         timings["refine_ms"] = (time.perf_counter() - t3) * 1000
+        named: str | None = None
+        if refined:
+            text, worded = refined, "model"
+        else:
+            # Offline, or the model declined or failed: tie the template to a thing the candidate named.
+            personal = personalise(text, inp.answer_text, question=parent.text, about=listening_text(key_points))
+            text = personal.text
+            named = personal.thing.phrase if personal.thing else None
+            worded = "answer_words" if personal.thing else "template"
         with self._factory() as db, db.begin():
             sq_id = session_question_id(inp.session_id, f"fu:{template_id}:{parent.id}")
             upsert_session_questions(
@@ -131,7 +139,9 @@ class MLActivities:
             bank_question_id=None,
             parent_id=parent.id,
         )
-        return FindFollowUpResult(question=question, similarity=best.score, template_id=template_id, **timings)
+        return FindFollowUpResult(
+            question=question, similarity=best.score, template_id=template_id, worded=worded, named=named, **timings
+        )
 
     @activity.defn(name="score_answer")
     def score_answer(self, inp: ScoreAnswerInput) -> ScoreAnswerResult:

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     default_max_questions: int = 8
     max_followups_per_question: int = 1
     followup_min_similarity: float = 0.40  # bench/followup_threshold.py: recall 0.69, off-topic 0.10
+    # A follow-up answered in fewer words than this gets one more follow-up (0: never a second one).
+    followup_thin_words: int = 40
     session_idle_timeout_minutes: int = 60
     # A session waiting for "Finish" after its last question closes itself (completed) after this.
     session_finish_grace_minutes: int = 5

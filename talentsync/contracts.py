@@ -72,6 +72,8 @@ class SessionStartInput(BaseModel):
     max_questions: int = 8
     max_followups_per_question: int = 1
     followup_min_similarity: float = 0.40
+    # An answer to a follow-up shorter than this (in words) earns one more follow-up; 0 turns that off.
+    followup_thin_words: int = 40
     idle_timeout_seconds: int = 3600
     max_answer_chars: int = 20_000
     queues: TaskQueues = Field(default_factory=TaskQueues)
@@ -232,6 +234,10 @@ class FindFollowUpResult(BaseModel):
     embed_ms: float = 0.0
     search_ms: float = 0.0
     refine_ms: float = 0.0  # the optional LLM rewrite of the template, bounded by its own timeout
+    # How the follow-up was worded: the template as written, tied to a thing the candidate named
+    # (offline), or rewritten by the language model.
+    worded: Literal["template", "answer_words", "model"] = "template"
+    named: str | None = None  # the thing from the answer it names, when worded offline
 
 
 class TranscribeInput(BaseModel):

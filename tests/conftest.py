@@ -42,6 +42,7 @@ class Stack:
             "login_rate_limit": "1000/minute",
             "upload_rate_limit": "1000/minute",
             "percentile_min_population": 1,
+            "followup_thin_words": 0,
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
@@ -58,6 +59,9 @@ class Stack:
             # Integration tests rank against a handful of earlier sessions, not a real population.
             "PERCENTILE_MIN_POPULATION": "1",
             "UPLOAD_RATE_LIMIT": "1000/minute",
+            # Tests script question sequences with short answers; a second follow-up after a thin answer
+            # would change them. That path has its own tests (tests/workflows, test_follow_up_words_api).
+            "FOLLOWUP_THIN_WORDS": "0",
             # Workers started by tests run side by side (and beside a `make up`): no fixed metrics port.
             "WORKER_METRICS_PORT": "0",
             **extra,

@@ -16,6 +16,7 @@ from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.finish_step import holds_for_finish, wait_timeout
+from workflows.ranking import rank_for_focus, rank_for_job
 
 with workflow.unsafe.imports_passed_through():
     from talentsync.contracts import (
@@ -32,10 +33,6 @@ with workflow.unsafe.imports_passed_through():
         MarkSkippedInput,
         OpenSessionInput,
         QueuedQuestion,
-        RankForFocusInput,
-        RankForFocusResult,
-        RankForJobInput,
-        RankForJobResult,
         RecordResponseInput,
         RecordResponseResult,
         RetryScoringInput,
@@ -66,8 +63,6 @@ ERR_CANNOT_REASK = "CannotAnswerAgain"  # 409
 # Bounds on "answer again", so one session's history and scoring work stay small.
 MAX_ATTEMPTS_PER_QUESTION = 5
 MAX_REASKS_PER_SESSION = 20
-# Ranking core questions by a job description is a nicety: never hold the first question long for it.
-RANK_TIMEOUT = timedelta(seconds=8)
 
 LIGHT = timedelta(seconds=15)
 LIGHT_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=10)
@@ -108,6 +103,7 @@ class InterviewSessionWorkflow:
         self._answered = 0
         self._skipped = 0
         self._followups_per_parent: dict[str, int] = {}
+        self._said: dict[str, str] = {}  # core question id -> what the candidate said on it, for follow-ups
         self._used_templates: list[int] = []
         self._end_requested: EndInput | None = None
         self._retry_requested = False
@@ -136,10 +132,10 @@ class InterviewSessionWorkflow:
         # Only sessions started with a job description take this path; histories without one (all
         # recorded before it existed) replay the same commands as before.
         if inp.job_description and workflow.patched("rank-questions-for-job"):
-            preferred = await self._rank_for_job(inp)
+            preferred = await rank_for_job(inp)
         elif inp.focus_points and workflow.patched("rank-questions-for-focus"):
             # A "practise this" session: questions that exercise the candidate's weak points.
-            preferred = await self._rank_for_focus(inp)
+            preferred = await rank_for_focus(inp)
         seed = await workflow.execute_activity(
             "seed_session",
             SeedSessionInput(
@@ -280,8 +276,17 @@ class InterviewSessionWorkflow:
                 start_to_close_timeout=LIGHT,
                 retry_policy=LIGHT_RETRY,
             )
-            wants_follow_up = not reasking and self._wants_follow_up(question)
-            follow_up = self._find_follow_up(question, text) if wants_follow_up else None
+            follow_up_for = None if reasking else self._follow_up_parent(question, text)
+            follow_up = None
+            if follow_up_for is not None:
+                first = follow_up_for is question
+                # After a thin follow-up answer, the next follow-up is ranked on all that was said on the
+                # question (the few words just said match nothing), and any of the question's remaining
+                # follow-ups will do: each was written for it, and a thin answer leaves every angle open.
+                said = text if first else f"{self._said.get(follow_up_for.id, '')} {text}".strip()
+                floor = self._inp.followup_min_similarity if first else 0.0
+                follow_up = self._find_follow_up(follow_up_for, said, floor)
+                self._said[follow_up_for.id] = said
             recorded = await record
             self._responses.append(recorded.response_id)
             if attempt == 1:
@@ -292,11 +297,12 @@ class InterviewSessionWorkflow:
             self._attempts[question.id] = attempt
             # Scoring runs in the background so the next question is not held back.
             self._start_scoring(recorded.response_id)
-            if follow_up is not None:
+            if follow_up is not None and follow_up_for is not None:
                 found = await follow_up
                 if found is not None and found.question is not None:
                     self._queue.insert(0, found.question)
-                    self._followups_per_parent[question.id] = self._followups_per_parent.get(question.id, 0) + 1
+                    parent_id = follow_up_for.id
+                    self._followups_per_parent[parent_id] = self._followups_per_parent.get(parent_id, 0) + 1
                     if found.template_id is not None:
                         self._used_templates.append(found.template_id)
             if reasking:
@@ -436,15 +442,29 @@ class InterviewSessionWorkflow:
         assert self._current_q is not None
         return self._current_q
 
-    def _wants_follow_up(self, question: QueuedQuestion) -> bool:
-        return (
-            question.kind == "core"
-            and question.bank_question_id is not None
-            and self._followups_per_parent.get(question.id, 0) < self._inp.max_followups_per_question
-            and self._asked < self._inp.max_questions
-        )
+    def _follow_up_parent(self, question: QueuedQuestion, text: str) -> QueuedQuestion | None:
+        """The core question to look for a follow-up to after this answer, or None to move on."""
+        limit = self._inp.max_followups_per_question
+        if limit < 1 or self._asked >= self._inp.max_questions:
+            return None
+        if question.kind == "core":
+            if question.bank_question_id is None or self._followups_per_parent.get(question.id, 0) >= limit:
+                return None
+            return question
+        # A thin answer to a follow-up earns one more follow-up on the same question, as an interviewer
+        # would keep probing. Histories from before this existed never asked a second one.
+        if question.kind != "follow_up" or question.parent_id is None:
+            return None
+        if len(text.split()) >= self._inp.followup_thin_words or not workflow.patched("second-follow-up-when-thin"):
+            return None
+        parent = self._asked_questions.get(question.parent_id, (None, None))[0]
+        if parent is None or parent.bank_question_id is None or self._followups_per_parent.get(parent.id, 0) > limit:
+            return None
+        return parent
 
-    def _find_follow_up(self, question: QueuedQuestion, text: str) -> asyncio.Task[FindFollowUpResult | None]:
+    def _find_follow_up(
+        self, question: QueuedQuestion, text: str, min_similarity: float
+    ) -> asyncio.Task[FindFollowUpResult | None]:
         # Histories recorded before the retrieval queue existed scheduled this on `ml`.
         queue = self._inp.queues.retrieval if workflow.patched("follow-ups-on-retrieval-queue") else self._inp.queues.ml
 
@@ -458,7 +478,7 @@ class InterviewSessionWorkflow:
                         answer_text=text,
                         domain=self._inp.domain,
                         exclude_template_ids=list(self._used_templates),
-                        min_similarity=self._inp.followup_min_similarity,
+                        min_similarity=min_similarity,
                     ),
                     result_type=FindFollowUpResult,
                     task_queue=queue,
@@ -529,44 +549,6 @@ class InterviewSessionWorkflow:
             start_to_close_timeout=LIGHT,
             retry_policy=LIGHT_RETRY,
         )
-
-    async def _rank_for_focus(self, inp: SessionStartInput) -> list[int]:
-        try:
-            ranked = await workflow.execute_activity(
-                "rank_questions_for_focus",
-                RankForFocusInput(session_id=inp.session_id, module_id=inp.module_id, points=inp.focus_points),
-                result_type=RankForFocusResult,
-                task_queue=inp.queues.retrieval,
-                schedule_to_close_timeout=RANK_TIMEOUT,
-                start_to_close_timeout=timedelta(seconds=5),
-                retry_policy=RetryPolicy(maximum_attempts=2),
-            )
-            return ranked.question_ids
-        except ActivityError:
-            # Without the vector search, the questions the points were missed on still exercise them.
-            workflow.logger.warning("ranking questions for weak points failed; asking where they were missed")
-            return list(dict.fromkeys(p.bank_question_id for p in inp.focus_points if p.bank_question_id is not None))
-
-    async def _rank_for_job(self, inp: SessionStartInput) -> list[int]:
-        try:
-            ranked = await workflow.execute_activity(
-                "rank_questions_for_job",
-                RankForJobInput(
-                    session_id=inp.session_id,
-                    module_id=inp.module_id,
-                    domain=inp.domain,
-                    job_description=inp.job_description or "",
-                ),
-                result_type=RankForJobResult,
-                task_queue=inp.queues.retrieval,
-                schedule_to_close_timeout=RANK_TIMEOUT,
-                start_to_close_timeout=timedelta(seconds=5),
-                retry_policy=RetryPolicy(maximum_attempts=2),
-            )
-        except ActivityError:
-            workflow.logger.warning("ranking questions for the job description failed; the usual order is used")
-            return []
-        return ranked.question_ids
 
     async def _set_status(self, status: SessionStatus, detail: str | None = None) -> None:
         self._status = status

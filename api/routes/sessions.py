@@ -146,6 +146,7 @@ async def start_session(
             resume_id=str(resume_id) if resume_id else None,
             max_questions=max_q,
             max_followups_per_question=settings.max_followups_per_question,
+            followup_thin_words=settings.followup_thin_words,
             followup_min_similarity=settings.followup_min_similarity,
             idle_timeout_seconds=settings.session_idle_timeout_minutes * 60,
             max_answer_chars=settings.max_answer_chars,

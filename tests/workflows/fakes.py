@@ -69,6 +69,7 @@ def start_input(prefix: str, **overrides: Any) -> SessionStartInput:
         "domain": "general",
         "max_questions": 3,
         "max_followups_per_question": 1,
+        "followup_thin_words": 0,  # tests that want a second follow-up for a thin answer set it
         "queues": TaskQueues.with_prefix(prefix),
     }
     values.update(overrides)
@@ -124,14 +125,17 @@ class FakeActivities:
         parent = inp.parent
         if not self.follow_ups or parent.bank_question_id is None:
             return FindFollowUpResult(question=None)
+        # Templates of a parent are numbered bank id * 10 + n; the n-th follow-up to it uses the n-th.
+        template_id = parent.bank_question_id * 10
+        template_id += sum(1 for t in inp.exclude_template_ids if t // 10 == parent.bank_question_id)
         fu = QueuedQuestion(
-            id=str(uuid.uuid5(uuid.UUID(inp.session_id), f"fu:{parent.id}")),
+            id=str(uuid.uuid5(uuid.UUID(inp.session_id), f"fu:{template_id}:{parent.id}")),
             text=f"Tell me more about {parent.text}",
             kind="follow_up",
             category=parent.category,
             parent_id=parent.id,
         )
-        return FindFollowUpResult(question=fu, similarity=0.8, template_id=parent.bank_question_id * 10)
+        return FindFollowUpResult(question=fu, similarity=0.8, template_id=template_id)
 
     @activity.defn(name="rank_questions_for_job")
     async def rank_questions_for_job(self, inp: RankForJobInput) -> RankForJobResult:

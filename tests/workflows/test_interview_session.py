@@ -34,7 +34,7 @@ from talentsync.contracts import (
     SessionState,
     SkipInput,
 )
-from tests.workflows.fakes import FakeActivities, session_workers, start_input
+from tests.workflows.fakes import FakeActivities, core_questions, session_workers, start_input
 from workflows.interview_session import INTERVIEW_STATUS, InterviewSessionWorkflow
 
 Handle = WorkflowHandle[Any, SessionState]
@@ -240,6 +240,29 @@ async def test_follow_ups_per_question_cap(env: WorkflowEnvironment) -> None:
     assert len(parents) == len(set(parents)) == 3  # at most one follow-up per parent question
     # The template already used is excluded from later retrievals.
     assert fakes.calls["find_follow_up"][2].exclude_template_ids == [1000, 1010]
+
+
+async def test_a_thin_answer_to_a_follow_up_earns_one_more(env: WorkflowEnvironment) -> None:
+    fakes = FakeActivities(n_questions=2)
+    fakes.follow_ups = True
+    full = "A full answer with a system, a number and a result."
+    texts = iter([full, "Not sure.", "No idea.", full, full])
+    overrides = {"max_questions": 10, "max_followups_per_question": 1, "followup_thin_words": 5}
+    async with open_session(env, fakes, **overrides) as (handle, opened, inp):
+        kinds = []
+        current = opened.question
+        while current is not None:
+            kinds.append(current.kind)
+            current = (await answer(handle, current.id, next(texts))).question
+    core = core_questions(inp.session_id, 2)
+    calls = fakes.calls["find_follow_up"]
+    # core 0 → follow-up → (thin) a second follow-up → (thin again, but two is the most) core 1 → follow-up
+    assert kinds == ["core", "follow_up", "follow_up", "core", "follow_up"]
+    assert [c.parent.id for c in calls] == [core[0].id, core[0].id, core[1].id]
+    # The second is found from all that was said on the question, not from the two words alone.
+    assert calls[1].answer_text == f"{full} Not sure." and calls[1].exclude_template_ids == [1000]
+    # ...and takes any follow-up the question has left: no similarity floor for a thin answer.
+    assert [c.min_similarity for c in calls] == [inp.followup_min_similarity, 0.0, inp.followup_min_similarity]
 
 
 async def test_no_follow_ups_when_the_cap_is_zero(env: WorkflowEnvironment) -> None:
