@@ -244,7 +244,10 @@ def test_interview_end_to_end_on_cloud_backends(cloud: Cloud, tmp_path: Path) ->
     cloud.openai.delay = 0.0
     assert r.status_code == 200, (r.text, _worker_log(cloud))
     f2 = r.json()["question"]
-    assert f2["kind"] == "follow_up" and f2["text"] in {t["text"] for t in t2}, f2
+    # The template as written, or led in offline with something the answer named ("You mentioned ...").
+    assert f2["kind"] == "follow_up" and any(
+        f2["text"] == t["text"] or f2["text"].endswith(f" {t['text']}") for t in t2
+    )
     assert 2.4 < waited < 5.0, waited
     assert held == [0]
 
