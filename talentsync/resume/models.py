@@ -83,4 +83,5 @@ class ResumeQuestion(BaseModel):
     key_points: list[str]  # 3-5, scored like any bank question's key points
     keywords: list[str]
     source: str  # the resume line the question is grounded in
-    kind: str = "achievement"  # achievement | project | role_tech
+    # achievement | award | certification | publication | project | role | role_tech | skill
+    kind: str = "achievement"

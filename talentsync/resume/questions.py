@@ -22,68 +22,19 @@ from dataclasses import dataclass
 
 from talentsync.resume.item_checks import name_problem, statement_problem
 from talentsync.resume.models import Achievement, ParsedResume, Project, ResumeQuestion, Role
+from talentsync.resume.question_words import IRREGULAR_PAST as _IRREGULAR_PAST
+from talentsync.resume.question_words import PRESENT_VERBS as _PRESENT_VERBS
+from talentsync.resume.question_words import STOP_WORDS as _STOP
+from talentsync.resume.typed_items import (
+    ItemTemplates,
+    achievement_kind,
+    certification_item,
+    practice_skill,
+    publication_item,
+    typed_achievement,
+)
 from talentsync.skills import ALIAS_TO_CANONICAL
 
-_IRREGULAR_PAST = {
-    "built",
-    "led",
-    "cut",
-    "ran",
-    "wrote",
-    "drove",
-    "grew",
-    "made",
-    "won",
-    "took",
-    "set",
-    "brought",
-    "began",
-    "became",
-    "found",
-    "kept",
-    "sold",
-    "taught",
-    "spent",
-    "rebuilt",
-    "oversaw",
-    "rewrote",
-    "shrank",
-    "sped",
-    "undertook",
-    "held",
-    "put",
-    "got",
-    "gave",
-    "upheld",
-    "hired",
-    "shipped",
-    "split",
-    "met",
-    "saw",
-    "chose",
-}
-# Present-tense openings of a current job's bullets ("Own paid acquisition ...").
-_PRESENT_VERBS = {
-    "own",
-    "run",
-    "lead",
-    "manage",
-    "coordinate",
-    "maintain",
-    "build",
-    "design",
-    "mentor",
-    "oversee",
-    "drive",
-    "develop",
-    "operate",
-    "support",
-    "write",
-    "teach",
-    "train",
-    "ship",
-    "head",
-}
 # Words that make a quantity something one measures ("the p99 checkout latency").
 _MEASURABLE_RE = re.compile(
     r"\b(?:latency|time|times|cost|costs|bill|spend|spending|rate|conversion|error|errors|size|revenue|retention|"
@@ -106,32 +57,6 @@ _NOT_TECH_CHOICES = {"GitHub", "GitLab", "Git", "Jira", "Confluence", "Agile", "
 _CONCEPTS = {"A/B testing", "ETL", "TDD", "DevOps", "SRE", "CI/CD", "REST APIs", "LLMs", "NLP", "Serverless"}
 _STRONG_NUMBER_RE = re.compile(r"[%$€£₦x×]|percent|times|million|billion|\d[kKMB]\b")
 _WORD_RE = re.compile(r"[^\W\d_][\w+#.-]{2,}")
-_STOP = {
-    "the",
-    "and",
-    "for",
-    "with",
-    "from",
-    "into",
-    "across",
-    "over",
-    "under",
-    "that",
-    "this",
-    "our",
-    "their",
-    "by",
-    "to",
-    "of",
-    "in",
-    "on",
-    "per",
-    "a",
-    "an",
-    "using",
-    "via",
-    "through",
-}
 
 
 @dataclass(frozen=True)
@@ -150,11 +75,13 @@ def generate_resume_questions(parsed: ParsedResume, max_questions: int = 3) -> l
     role = _most_recent_role(parsed)
     roles = [c for c in [_role_candidate(role, parsed)] if c] if role is not None else []
     skills = [c for s in parsed.skills if (c := _skill_candidate(s))]
+    listed = [certification_item(c) for c in parsed.certifications] + [publication_item(p) for p in parsed.publications]
+    credentials = [_typed_candidate(t) for t in listed if t is not None]
 
     others = projects + roles
     achievement_slots = max_questions - 1 if others and max_questions > 1 else max_questions
     chosen: list[_Candidate] = achievements[:achievement_slots]
-    for candidate in others + achievements[achievement_slots:] + skills:
+    for candidate in others + achievements[achievement_slots:] + credentials + skills:
         if len(chosen) >= max_questions:
             break
         if candidate.source not in {c.source for c in chosen} and not _overlaps(candidate, chosen):
@@ -177,6 +104,9 @@ def _overlaps(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
     """A project whose own line is already asked about as an achievement (and vice versa)."""
     name = candidate.source.split(" — ")[0].lower() if candidate.kind == "project" else None
     for other in chosen:
+        # A listed certification or paper that an achievement line already quotes.
+        if candidate.kind in ("certification", "publication") and candidate.source.lower() in other.source.lower():
+            return True
         if name and other.kind == "achievement" and other.source.lower().startswith(name):
             return True
         if (
@@ -221,6 +151,10 @@ def _with_article(phrase: str) -> str:
 
 
 def _achievement_candidate(item: Achievement, parsed: ParsedResume) -> _Candidate | None:
+    # Awards, certifications and papers get templates that fit them (typed_items.py).
+    if (kind := achievement_kind(item.text)) != "achievement":
+        typed = typed_achievement(kind, item.text, item.numbers)
+        return _typed_candidate(typed) if typed is not None else None
     text = item.text.strip().rstrip(".")
     employer = item.employer if item.employer and name_problem(item.employer) is None else None
     # A verb clause reads as "you <did X>" only for a job's bullet; a project's line ("Used at four
@@ -402,6 +336,10 @@ def _skill_candidate(skill: str) -> _Candidate | None:
     if skill in _NOT_TECH_CHOICES or name_problem(skill, max_words=6) is not None:
         return None
     short = _short(skill)
+    # "What have you built with Roadmapping?" does not parse: a practice gets questions about practice.
+    parts = [re.sub(r"\d+$", "", part).lower() for part in re.split(r"\s*[/&]\s*", short)]  # "Docker / K8s", "C++14"
+    if skill in _CONCEPTS or not any(part in ALIAS_TO_CANONICAL for part in [short.lower(), *parts]):
+        return _typed_candidate(practice_skill(skill))
 
     def build(variant: int) -> ResumeQuestion:
         texts = [
@@ -423,6 +361,13 @@ def _skill_candidate(skill: str) -> _Candidate | None:
         return _question("skill", skill, texts[variant], ideal, key_points, _keywords([short]))
 
     return _Candidate("skill", skill, build)
+
+
+def _typed_candidate(t: ItemTemplates) -> _Candidate:
+    def build(variant: int) -> ResumeQuestion:
+        return _question(t.kind, t.source, t.texts[variant], t.ideal, list(t.key_points), list(t.keywords))
+
+    return _Candidate(t.kind, t.source, build)
 
 
 # ---------------------------------------------------------------------------- helpers
