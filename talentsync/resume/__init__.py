@@ -10,6 +10,9 @@ Typical use (an activity on the ``ml`` queue)::
 Every bad-input path raises ``ResumeError`` (413/415/422) and nothing else.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from talentsync.resume.errors import ResumeError
 from talentsync.resume.extract import (
     MAX_RESUME_BYTES,
@@ -27,10 +30,27 @@ from talentsync.resume.models import (
     ResumeQuestion,
     Role,
 )
-from talentsync.resume.nlp import load_nlp
-from talentsync.resume.parse import parse_resume
-from talentsync.resume.questions import generate_resume_questions
 from talentsync.resume.sniff import ResumeKind, sniff_resume_type
+
+if TYPE_CHECKING:
+    from talentsync.resume.nlp import load_nlp
+    from talentsync.resume.parse import parse_resume
+    from talentsync.resume.questions import generate_resume_questions
+
+# Parsing needs spaCy, which imports torch (~1.5 s, ~185 MB). The API only sniffs and extracts text,
+# so the parser is imported on first use, not with the package.
+_LAZY = {
+    "load_nlp": "talentsync.resume.nlp",
+    "parse_resume": "talentsync.resume.parse",
+    "generate_resume_questions": "talentsync.resume.questions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_RESUME_BYTES",
