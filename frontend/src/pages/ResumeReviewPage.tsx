@@ -4,6 +4,7 @@ import { api, errorMessage } from '../api/client';
 import type { ParsedResume, ResumeAchievement, ResumeDetail, ResumeEducation, ResumeRole } from '../api/types';
 import { ChipInput } from '../components/ChipInput';
 import { Alert, ErrorAlert, LoadingBlock, PageHeader, ProgressBar, Spinner } from '../components/ui';
+import { ResumeExtras, SourceCaption } from '../resume/ResumeExtras';
 
 const POLL_MS = 1500;
 
@@ -216,6 +217,7 @@ export function ResumeReviewPage() {
                 )}
               </Field>
             </div>
+            <SourceCaption source={r.source} />
             <button type="button" className="btn btn-ghost btn-sm danger-text" onClick={() => set('roles', draft.roles.filter((_, j) => j !== i))}>
               Remove role
             </button>
@@ -240,7 +242,10 @@ export function ResumeReviewPage() {
               <label className="sr-only" htmlFor={`ach-${i}`}>
                 Achievement {i + 1}
               </label>
-              <textarea id={`ach-${i}`} rows={2} value={a.text} onChange={(e) => updateAch(i, { text: e.target.value })} />
+              <div className="ach-main">
+                <textarea id={`ach-${i}`} rows={2} value={a.text} onChange={(e) => updateAch(i, { text: e.target.value })} />
+                <SourceCaption source={a.source} />
+              </div>
               <button type="button" className="icon-btn" aria-label={`Remove achievement ${i + 1}`} onClick={() => set('achievements', draft.achievements.filter((_, j) => j !== i))}>
                 ×
               </button>
@@ -268,12 +273,15 @@ export function ResumeReviewPage() {
               <Field label="Start">{(fid) => <input id={fid} value={ed.start ?? ''} onChange={(e) => updateEdu(i, { start: e.target.value })} />}</Field>
               <Field label="End">{(fid) => <input id={fid} value={ed.end ?? ''} onChange={(e) => updateEdu(i, { end: e.target.value })} />}</Field>
             </div>
+            <SourceCaption source={ed.source} />
             <button type="button" className="btn btn-ghost btn-sm danger-text" onClick={() => set('education', draft.education.filter((_, j) => j !== i))}>
               Remove
             </button>
           </fieldset>
         ))}
       </section>
+
+      <ResumeExtras parsed={draft} />
 
       <div className="save-bar" role="region" aria-label="Save changes">
         <div aria-live="polite">
