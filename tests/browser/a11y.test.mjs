@@ -2,7 +2,7 @@
 // violations (contrast, names, labels, ARIA). Screenshots of each page go to screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, shot, freshUser, signUp, startInterview, SIZES, REASONABLE_ANSWERS, axeProblems } from './helpers.mjs';
+import { launch, newPage, shot, freshUser, signUp, startInterview, SIZES, REASONABLE_ANSWERS, axeProblems, finishInterview } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -54,6 +54,7 @@ for (const size of SIZES) {
     await page.getByRole('tab', { name: /Type/ }).click();
     await page.getByTestId('answer-input').fill(REASONABLE_ANSWERS[1]);
     await page.getByRole('button', { name: /Submit answer/ }).click();
+    await finishInterview(page);
     await page.waitForURL(/\/report$/, { timeout: 90_000 });
     await page.getByTestId('overall-score').waitFor({ timeout: 240_000 });
     await check('report');

@@ -3,7 +3,7 @@
 // a new attempt, and a report that shows skipped questions and earlier attempts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, shot, freshUser, signUp, SIZES, REASONABLE_ANSWERS, headerBottom, focusedName } from './helpers.mjs';
+import { launch, newPage, shot, freshUser, signUp, SIZES, REASONABLE_ANSWERS, headerBottom, focusedName, finishInterview } from './helpers.mjs';
 
 const JD = 'Engineering manager for a platform team: resolving conflict between engineers, giving feedback and leading through change.';
 
@@ -145,6 +145,7 @@ for (const size of SIZES) {
     await waitQuestionChange(page, q2);
     await page.getByTestId('answer-input').fill(REASONABLE_ANSWERS[2]);
     await page.getByRole('button', { name: /Submit answer/ }).click();
+    await finishInterview(page);
     await page.waitForURL(/\/report$/, { timeout: 90_000 });
     await page.getByTestId('overall-score').waitFor({ timeout: 240_000 });
 

@@ -84,6 +84,12 @@ export async function startInterview(page, maxQuestions) {
   await page.getByTestId('question-text').waitFor({ timeout: 60_000 });
 }
 
+/** After the last answer the room waits at its finish step (the last answer can still be answered
+ * again); finishing closes the interview and opens the report. */
+export async function finishInterview(page) {
+  await page.getByTestId('finish-interview').click({ timeout: 90_000 });
+}
+
 export const REASONABLE_ANSWERS = [
   'In my last role at a logistics company, two senior engineers disagreed about whether to rewrite our billing service or refactor it incrementally. ' +
     'The situation was tense because a release deadline was six weeks away. I set up a meeting where each of them laid out constraints, risks and costs, ' +

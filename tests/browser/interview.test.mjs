@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, shot, freshUser, signUp, startInterview, REASONABLE_ANSWERS } from './helpers.mjs';
+import { launch, newPage, shot, freshUser, signUp, startInterview, REASONABLE_ANSWERS, finishInterview } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -44,6 +44,7 @@ test('a typed three-question interview reaches a scored report and shows up in h
     }
   }
 
+  await finishInterview(page);
   await page.waitForURL(/\/report$/, { timeout: 90_000 });
   // The pending state shows while scoring; the report replaces it.
   await page.getByTestId('overall-score').waitFor({ timeout: 240_000 });

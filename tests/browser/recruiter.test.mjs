@@ -3,7 +3,7 @@
 // candidate withdraws and the recruiter loses access at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, shot, freshUser, signUp, REASONABLE_ANSWERS } from './helpers.mjs';
+import { launch, newPage, shot, freshUser, signUp, REASONABLE_ANSWERS, finishInterview } from './helpers.mjs';
 
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -63,6 +63,7 @@ test('recruiter pipeline: join, interview, ranked report, withdraw', { timeout: 
       );
     }
   }
+  await finishInterview(cand);
   await cand.waitForURL(/\/report$/, { timeout: 90_000 });
   await cand.getByTestId('overall-score').waitFor({ timeout: 240_000 });
 

@@ -2,7 +2,7 @@
 // and its Temporal link; edit a bank question and watch its embedding sync settle.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, shot, freshUser, signUp, startInterview, REASONABLE_ANSWERS } from './helpers.mjs';
+import { launch, newPage, shot, freshUser, signUp, startInterview, REASONABLE_ANSWERS, finishInterview } from './helpers.mjs';
 
 const ADMIN = { email: process.env.TALENTSYNC_ADMIN_EMAIL, password: process.env.TALENTSYNC_ADMIN_PASSWORD };
 const DESKTOP = { width: 1280, height: 800 };
@@ -33,6 +33,7 @@ test('staff find a session by part of the email and open its timeline and Tempor
   const sessionId = cand.url().split('/sessions/')[1];
   await cand.getByTestId('answer-input').fill(REASONABLE_ANSWERS[0]);
   await cand.getByTestId('answer-input').press('Control+Enter');
+  await finishInterview(cand);
   await cand.waitForURL(/\/report$/, { timeout: 90_000 });
   await cand.close();
 

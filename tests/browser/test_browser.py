@@ -47,7 +47,8 @@ def served_api(stack, worker):
 
 
 @pytest.mark.parametrize(
-    "suite", ["auth", "interview", "resume", "voice", "craft", "a11y", "progress", "staff", "recruiter"]
+    "suite",
+    ["auth", "interview", "resume", "voice", "craft", "a11y", "progress", "staff", "recruiter", "finish", "review"],
 )
 def test_browser_suite(served_api, stack, suite):
     node = shutil.which("node")

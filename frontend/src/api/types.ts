@@ -56,6 +56,8 @@ export interface SessionState {
   asked: number;
   answered: number;
   max_questions: number;
+  /** The last question is done; the session waits for "Finish" (sessions started with finish_step). */
+  awaiting_finish?: boolean;
 }
 
 export interface AnswerResult {
@@ -199,6 +201,21 @@ export interface ResumeSummary {
   created_at: string;
 }
 
+/** Where an extracted item came from: its first line in the extracted text, and that text. */
+export interface ResumeSource {
+  line: number;
+  text?: string;
+}
+
+export interface ResumeProject {
+  name: string;
+  description?: string;
+  technologies?: string[];
+  bullets?: string[];
+  link?: string | null;
+  source?: ResumeSource | null;
+}
+
 export interface ResumeRole {
   title: string;
   employer: string;
@@ -206,12 +223,14 @@ export interface ResumeRole {
   end?: string | null;
   location?: string | null;
   bullets?: string[];
+  source?: ResumeSource | null;
 }
 
 export interface ResumeAchievement {
   text: string;
   employer?: string | null;
   numbers?: string[];
+  source?: ResumeSource | null;
 }
 
 export interface ResumeEducation {
@@ -221,6 +240,7 @@ export interface ResumeEducation {
   end?: string | null;
   details?: string[];
   raw?: string;
+  source?: ResumeSource | null;
 }
 
 export interface ParsedResume {
@@ -232,6 +252,11 @@ export interface ParsedResume {
   roles: ResumeRole[];
   achievements: ResumeAchievement[];
   education: ResumeEducation[];
+  projects?: ResumeProject[];
+  certifications?: string[];
+  publications?: string[];
+  /** Source lines of plain-string items, by list and item text: sources.certifications["CKA"]. */
+  sources?: Record<string, Record<string, ResumeSource>>;
   [extra: string]: unknown;
 }
 

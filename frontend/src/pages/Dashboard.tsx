@@ -184,7 +184,8 @@ function StartInterviewDialog({ module, onClose }: { module: Module | null; onCl
     setError(null);
     savePrefs(prefs);
     try {
-      const body: Record<string, unknown> = { module_id: module.id, max_questions: maxQuestions };
+      // finish_step: the last question can be answered again before the candidate finishes.
+      const body: Record<string, unknown> = { module_id: module.id, max_questions: maxQuestions, finish_step: true };
       if (resumeId) body.resume_id = resumeId;
       if (jdLength > 0) body.job_description = jobDescription.trim();
       // One key per dialog opening: a retried or double-sent start lands on the same session.

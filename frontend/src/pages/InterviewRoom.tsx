@@ -4,6 +4,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../api/client';
 import type { AnswerResult, AudioAnswerResult, EventMessage, Question, SessionCreated, SessionState } from '../api/types';
 import { Alert, ConfirmDialog, ErrorAlert, LoadingBlock, ProgressBar, Spinner } from '../components/ui';
+import { FinishStep } from '../interview/FinishStep';
 import { QuestionCard, type RoomQuestion } from '../interview/QuestionCard';
 import { RevealPanel } from '../interview/RevealPanel';
 import { loadPrefs } from '../interview/roomPrefs';
@@ -48,6 +49,8 @@ export function InterviewRoom() {
   /** The question just answered: its model answer can be revealed, and it can be answered again. */
   const [reveal, setReveal] = useState<{ id: string; text: string } | null>(null);
   const [reasking, setReasking] = useState(false);
+  /** Every question is done; the session waits for "Finish" (see FinishStep). */
+  const [finishing, setFinishing] = useState(false);
   const [partialText, setPartialText] = useState<string | null>(null);
   const recordingRef = useRef<string | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -69,6 +72,7 @@ export function InterviewRoom() {
       // The workflow says whether the current question is one asked again (e.g. after a reload).
       if (!busyRef.current && typeof (s as { reasking?: boolean }).reasking === 'boolean')
         setReasking(!!(s as { reasking?: boolean }).reasking);
+      if (!busyRef.current) setFinishing(!!s.awaiting_finish);
       if (!busyRef.current)
         setQuestion((prev: RoomQuestion | null) =>
           s.question && prev?.id === s.question.id && (prev.attempt ?? 1) === ((s.question as RoomQuestion).attempt ?? 1) ? prev : s.question,
@@ -174,10 +178,12 @@ export function InterviewRoom() {
     setReasking(false);
     // After an accepted answer (not a skip) the model answer for that question can be revealed.
     setReveal(answeredDelta > 0 && question ? { id: question.id, text: question.text } : null);
-    if (!result.question || (result.status && result.status !== 'active')) {
+    const waitsForFinish = !result.question && result.status === 'active';
+    if (!waitsForFinish && (!result.question || (result.status && result.status !== 'active'))) {
       goToReport();
       return;
     }
+    setFinishing(waitsForFinish);
     setQuestion(result.question);
     setSession((s) =>
       s
@@ -250,6 +256,7 @@ export function InterviewRoom() {
       setReveal(null);
       setLastTranscript(null);
       setReasking(true);
+      setFinishing(false);
       if (result.question) setQuestion(result.question);
     } catch (err) {
       setActionError(err);
@@ -325,6 +332,8 @@ export function InterviewRoom() {
                 Question {qNumber}
                 {maxQ ? <span className="muted"> of {maxQ}</span> : null}
               </>
+            ) : finishing ? (
+              'All questions answered'
             ) : (
               'Preparing your question…'
             )}
@@ -334,9 +343,11 @@ export function InterviewRoom() {
           <span className={`live-dot live-${eventsMode}`} title={eventsMode === 'live' ? 'Live updates connected' : 'Checking for updates every 2 s'}>
             {eventsMode === 'live' ? 'Live' : eventsMode === 'polling' ? 'Auto-refresh' : 'Connecting…'}
           </span>
-          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmEnd(true)} disabled={!!busy}>
-            End interview
-          </button>
+          {!finishing && (
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmEnd(true)} disabled={!!busy}>
+              End interview
+            </button>
+          )}
         </div>
       </div>
 
@@ -370,6 +381,11 @@ export function InterviewRoom() {
         </div>
       )}
 
+      {/* Above the model answer, so Finish stays in view however long that answer is. */}
+      {finishing && !question && (
+        <FinishStep answered={answered} total={maxQ} busy={busy === 'ending'} error={actionError} onFinish={() => void endEarly()} withReveal={!!reveal} />
+      )}
+
       {reveal && !thinking && (
         <RevealPanel
           sessionId={id}
@@ -381,15 +397,17 @@ export function InterviewRoom() {
         />
       )}
 
-      <QuestionCard
-        ref={headingRef}
-        question={question}
-        thinking={thinking}
-        note={liveNote}
-        timerMinutes={prefs.timerMinutes}
-        autoRead={prefs.autoRead}
-        paused={!!busy}
-      />
+      {!finishing && (
+        <QuestionCard
+          ref={headingRef}
+          question={question}
+          thinking={thinking}
+          note={liveNote}
+          timerMinutes={prefs.timerMinutes}
+          autoRead={prefs.autoRead}
+          paused={!!busy}
+        />
+      )}
 
       {question && (
         <section className="card answer-card" aria-label="Your answer">

@@ -185,7 +185,7 @@ function PractiseButton({ module }: { module: ModuleProgress }) {
     try {
       const created = await api.post<SessionCreated>(
         '/api/sessions',
-        { module_id: module.module.id, max_questions: PRACTICE_QUESTIONS, focus: 'weak_points' },
+        { module_id: module.module.id, max_questions: PRACTICE_QUESTIONS, focus: 'weak_points', finish_step: true },
         { 'Idempotency-Key': key },
       );
       navigate(`/sessions/${created.id}`, { state: { created, maxQuestions: PRACTICE_QUESTIONS } });

@@ -168,6 +168,7 @@ function StartPipelineInterview({ pipeline }: { pipeline: JoinedPipeline }) {
         module_id: pipeline.module.id,
         pipeline_id: pipeline.id,
         max_questions: count,
+        finish_step: true,
       });
       navigate(`/sessions/${s.id}`);
     } catch (err) {
