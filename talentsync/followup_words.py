@@ -36,7 +36,8 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+# Sentences end at . ! ? or a blank line; a single line break is a wrapped line, not a boundary.
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9'+#-]*")
 
 # Words that carry no topic: they never make a phrase specific, and never make a sentence "about"
@@ -136,6 +137,25 @@ def _tool_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return build(folded, re.IGNORECASE), build(exact, 0)
 
 
+# Lower-case spellings that are names as written ("pandas", "numpy") map to True; a canonical name with
+# capitals ("Statistics", "Python") written in lower case maps to False: in prose it is an ordinary word.
+_LOWER_NAMES: dict[str, bool] = {
+    name.lower(): name.islower() or not name.isalpha()
+    for canonical, aliases in SKILLS.items()
+    for name in (canonical, *aliases)
+}
+
+# Skills that are fields of work, not things one names: a follow-up "You mentioned statistics." is empty.
+_TOPICS = frozenset(
+    name.lower()
+    for canonical, aliases in SKILLS.items()
+    for name in (canonical, *aliases)
+    if name.islower()
+    and (" " in name or name in {"microservices", "networking", "observability", "security", "statistics"})
+    and not name.startswith("scikit")
+)
+
+
 def stems(text: str) -> set[str]:
     """Content-word stems: enough to tell whether two sentences talk about the same things."""
     out: set[str] = set()
@@ -157,7 +177,7 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     for part in _SENTENCE_RE.split(text):
         start = text.find(part, pos)
         if part.strip():
-            out.append((start, part))
+            out.append((start, re.sub(r"\s", " ", part)))  # one for one: offsets stay those of the answer
         pos = start + len(part)
     return out
 
@@ -202,6 +222,9 @@ def _tools(sentence: str) -> list[tuple[int, NamedThing]]:
         for m in pattern.finditer(sentence):
             if pattern is exact and m.start() == 0:
                 continue  # "Go ahead", "Swift action": case tells nothing at a sentence's start
+            said = m.group(0)
+            if said.lower() in _TOPICS or (said.isalpha() and said.islower() and _LOWER_NAMES.get(said) is False):
+                continue  # a field ("statistics", "system design"), or "python" written as an ordinary word
             found.append((m.start(), NamedThing("tool", m.group(0), m.group(0), sentence, 0)))
     for m in _CODE_RE.finditer(sentence):
         name = m.group(0)
@@ -217,6 +240,7 @@ def named_things(answer: str, *, not_in: str = "") -> list[NamedThing]:
     things: list[NamedThing] = []
     seen: set[str] = set()
     for offset, sentence in _sentences(answer):
+        said_as = " ".join(sentence.split())
         candidates = (
             _noun_phrases(sentence, _SYSTEM_RE, "system")
             + _noun_phrases(sentence, _TEAM_RE, "team")
@@ -226,12 +250,13 @@ def named_things(answer: str, *, not_in: str = "") -> list[NamedThing]:
         for pos, thing in sorted(candidates, key=lambda c: c[0]):
             if _NEGATED_BEFORE.search(sentence[:pos]):
                 continue
-            core = thing.phrase.split(" ", 1)[1] if thing.kind in ("system", "team") else thing.phrase
+            phrase = " ".join(thing.phrase.split())  # a wrapped line inside the phrase
+            core = phrase.split(" ", 1)[1] if thing.kind in ("system", "team") else phrase
             key = core.lower()
-            if key in seen or _quoted_elsewhere(core, known) or not _quotable(thing.phrase):
+            if key in seen or _quoted_elsewhere(core, known) or not _quotable(phrase):
                 continue
             seen.add(key)
-            things.append(NamedThing(thing.kind, thing.said, thing.phrase, sentence.strip(), offset + pos))
+            things.append(NamedThing(thing.kind, thing.said, phrase, said_as, offset + pos))
     return things
 
 
