@@ -68,6 +68,14 @@ async def text_with_follow_up(handle: WorkflowHandle, opened: AnswerResult, fake
         question = (await _answer(handle, question.id, f"My answer to: {question.text}")).question
 
 
+async def thin_follow_up_probed(handle: WorkflowHandle, opened: AnswerResult, fakes: FakeActivities) -> None:
+    """A full answer gets a follow-up; a thin answer to it gets a second one; then the session runs out."""
+    texts = iter(["A full answer that names a system and a number.", "Not sure.", "No idea.", "Another full one."])
+    question = opened.question
+    while question is not None:
+        question = (await _answer(handle, question.id, next(texts))).question
+
+
 async def skipped_then_ended(handle: WorkflowHandle, opened: AnswerResult, fakes: FakeActivities) -> None:
     """The candidate skips the first question, then ends the session before answering anything."""
     assert opened.question is not None
@@ -125,6 +133,11 @@ async def finish_step_answer_again_last(handle: WorkflowHandle, opened: AnswerRe
 
 SCENARIOS: dict[str, tuple[Scenario, dict, Callable[[FakeActivities], None]]] = {
     "text_with_follow_up": (text_with_follow_up, {"max_questions": 3}, lambda f: setattr(f, "follow_ups", True)),
+    "thin_follow_up_probed": (
+        thin_follow_up_probed,
+        {"max_questions": 4, "followup_thin_words": 5},
+        lambda f: setattr(f, "follow_ups", True),
+    ),
     "skipped_then_ended": (skipped_then_ended, {"max_questions": 3}, lambda f: None),
     "scoring_failed_then_retried": (scoring_failed_then_retried, {"max_questions": 1}, lambda f: None),
     "audio_then_idle": (audio_then_idle, {"max_questions": 3, "idle_timeout_seconds": 2}, lambda f: None),
@@ -146,6 +159,7 @@ EXPECTED_STATUS = {
     "audio_then_idle": "abandoned",
     "job_description_answer_again": "completed",
     "finish_step_answer_again_last": "completed",
+    "thin_follow_up_probed": "completed",
 }
 
 

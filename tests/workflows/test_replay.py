@@ -54,6 +54,8 @@ def test_the_recorded_histories_are_there() -> None:
     assert "job_description_answer_again" in {p.stem for p in FILES}
     # Recorded after the finish step existed: the last question answered again before "Finish".
     assert "finish_step_answer_again_last" in {p.stem for p in FILES}
+    # Recorded after a thin answer to a follow-up could earn a second one.
+    assert "thin_follow_up_probed" in {p.stem for p in FILES}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
