@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from activities.ml import MLActivities
 
 log = logging.getLogger("talentsync.worker")
+# Roles nobody waits on interactively: scoring, resume parsing, reports (see background_worker_nice).
+BACKGROUND_QUEUES = frozenset({QUEUE_ML, QUEUE_FEEDBACK})
 
 
 def build_workers(client: Any, settings: Settings, queues: list[str], executor: ThreadPoolExecutor) -> list[Worker]:
@@ -222,12 +224,22 @@ async def ensure_schedules(client: Any, settings: Settings) -> None:
         log.warning("could not create or update the retention schedule", exc_info=True)
 
 
+def lower_priority_if_background(queues: list[str], increment: int) -> int:
+    """Lower this process's CPU priority when it serves only background roles; returns the new niceness."""
+    if increment and set(queues) <= BACKGROUND_QUEUES:
+        niceness = os.nice(increment)
+        log.info("background roles only (%s): CPU priority lowered to nice %d", ", ".join(queues), niceness)
+        return niceness
+    return os.nice(0)
+
+
 async def run(queues: list[str], max_unreachable_s: float) -> int:
     """Serve ``queues`` until SIGINT/SIGTERM (exit code 0) or until a worker fails (exit code 1)."""
     from workflows.client import connect_temporal
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.resolved_log_format)
+    lower_priority_if_background(queues, settings.background_worker_nice)
     # Hostile PDFs make pypdf log pages of warnings; the parse result already says what was wrong.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     # Sessions by status come from the process that writes them (the interview role).

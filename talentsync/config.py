@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     # Intra-op threads per model. Activity threads already run embeddings in parallel, so more than
     # one per model oversubscribes the cores (bench/embedder.py: 1 vs 2 on two cores).
     embedder_threads: int = Field(default=1, ge=1, le=64)
+    # A worker process that serves only background roles (ml: scoring, resumes; feedback: reports) lowers
+    # its CPU priority by this much, so on a shared machine the answer path (interview, retrieval) runs
+    # first and scoring catches up in the gaps. 0 keeps normal priority.
+    background_worker_nice: int = Field(default=10, ge=0, le=19)
     whisper_model_path: str | None = None
 
     # Cloud backends: used only when configured; offline defaults otherwise.
