@@ -115,6 +115,15 @@ ROWS: list[Row] = [
         "≤ 2 s",
     ),
     (
+        "follow-ups: asked after on-topic answers / of those, naming a thing from the answer",
+        "followups",
+        lambda d: (
+            f"{_pct(_get(d, 'on_topic.asked_share'))} ({_get(d, 'on_topic.asked')}/{_get(d, 'on_topic.answers')}) / "
+            f"{_pct(_get(d, 'on_topic.named_share_of_asked'))}"
+        ),
+        "",
+    ),
+    (
         "Whisper tiny.en WER, LibriVox clips / real-time factor, 60 s answer",
         "stt",
         lambda d: f"{_pct(_get(d, 'answer_60s.wer'))} / {round(_get(d, 'answer_60s.rtf'), 3)}",
