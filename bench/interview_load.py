@@ -114,11 +114,13 @@ class ProcessSampler:
             return [p]
 
     def _cpu(self, p: psutil.Process) -> float:
+        # Live processes of the tree, plus the children they have already reaped (PostgreSQL's
+        # backends come and go: without those the tree's CPU time can even go down).
         total = 0.0
         for q in self._tree(p):
             try:
                 t = q.cpu_times()
-                total += t.user + t.system
+                total += t.user + t.system + t.children_user + t.children_system
             except psutil.Error:
                 continue
         return total
