@@ -63,9 +63,11 @@ for (const size of SIZES) {
     await step.waitFor({ timeout: 90_000 });
     assert.match(await page.getByTestId('progress-text').innerText(), /2 of 2 answered/, 'a re-answer is not another question');
 
-    // A reload keeps the step: the workflow says it is waiting for "Finish".
+    // A reload keeps the step (the workflow says it is waiting for "Finish") and the last answer's panel.
     await page.reload();
     await step.waitFor({ timeout: 30_000 });
+    await page.getByTestId('reveal-panel').getByTestId('answer-again').waitFor({ timeout: 30_000 });
+    assert.match(await step.innerText(), /answer it again below/);
     assert.match(page.url(), /\/sessions\/[^/]+$/);
 
     await page.getByTestId('finish-interview').click();

@@ -2,6 +2,22 @@ import { useEffect, useRef } from 'react';
 import { Flag } from 'lucide-react';
 import { ErrorAlert, Spinner } from '../components/ui';
 
+type Reveal = { id: string; text: string };
+
+/** The last "answer saved" panel, kept per tab so a reload at the finish step can still offer the
+ * model answer and "Answer again" for the last question. */
+export function storedReveal(sessionId: string): Reveal | null {
+  try {
+    return JSON.parse(sessionStorage.getItem(`talentsync.reveal.${sessionId}`) ?? 'null') as Reveal | null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberReveal(sessionId: string, reveal: Reveal | null): void {
+  if (reveal) sessionStorage.setItem(`talentsync.reveal.${sessionId}`, JSON.stringify(reveal));
+}
+
 /**
  * After the last question the session stays open (the API's `finish_step`), so the last answer can
  * be answered again like every other one. The interview ends when the candidate finishes here; if

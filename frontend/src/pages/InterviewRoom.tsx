@@ -4,7 +4,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../api/client';
 import type { AnswerResult, AudioAnswerResult, EventMessage, Question, SessionCreated, SessionState } from '../api/types';
 import { Alert, ConfirmDialog, ErrorAlert, LoadingBlock, ProgressBar, Spinner } from '../components/ui';
-import { FinishStep } from '../interview/FinishStep';
+import { FinishStep, rememberReveal, storedReveal } from '../interview/FinishStep';
 import { QuestionCard, type RoomQuestion } from '../interview/QuestionCard';
 import { RevealPanel } from '../interview/RevealPanel';
 import { loadPrefs } from '../interview/roomPrefs';
@@ -73,13 +73,16 @@ export function InterviewRoom() {
       if (!busyRef.current && typeof (s as { reasking?: boolean }).reasking === 'boolean')
         setReasking(!!(s as { reasking?: boolean }).reasking);
       if (!busyRef.current) setFinishing(!!s.awaiting_finish);
+      if (!busyRef.current && s.awaiting_finish) setReveal((prev) => prev ?? storedReveal(id));
       if (!busyRef.current)
         setQuestion((prev: RoomQuestion | null) =>
           s.question && prev?.id === s.question.id && (prev.attempt ?? 1) === ((s.question as RoomQuestion).attempt ?? 1) ? prev : s.question,
         );
     },
-    [goToReport],
+    [goToReport, id],
   );
+
+  useEffect(() => rememberReveal(id, reveal), [id, reveal]);
 
   const refresh = useCallback(async () => {
     try {
