@@ -38,6 +38,19 @@ def _pct(x: Any) -> str:
     return f"{100 * x:.1f} %" if isinstance(x, int | float) else "not measured"
 
 
+def _throughput(d: dict[str, Any] | None) -> str:
+    run = _get(d, "runs.sqlite.concurrent_50")
+    return f"{_get(run, 'answers_per_s')}/s, {_get(run, 'latency_ms.p95')} ms"
+
+
+def _open_loop(d: dict[str, Any]) -> str:
+    run = _get(d, "runs.sqlite.open_loop")
+    return (
+        f"{_get(run, 'achieved_answers_per_s')}/s, p95 {_get(run, 'latency_from_arrival_ms.p95')} ms, "
+        f"{_get(run, 'error_count')} errors"
+    )
+
+
 Row = tuple[str, str, Callable[[dict[str, Any]], str], str]
 
 ROWS: list[Row] = [
@@ -107,6 +120,48 @@ ROWS: list[Row] = [
             f"{_get(d, 'runs.sqlite.open_loop.latency_from_arrival_ms.p95')} ms"
         ),
         "20/s, p95 ≤ 1 s",
+    ),
+    (
+        "the previous round's code, same machine: answer → next question (p50 / p95)",
+        "previous_round",
+        lambda d: f"{_get(d, 'runs.sqlite.single.latency_ms.p50')} / {_get(d, 'runs.sqlite.single.latency_ms.p95')} ms",
+        "",
+    ),
+    (
+        "50 sessions answering back to back: answers/s, p95 (this round / previous round's code)",
+        "interview",
+        lambda d: f"{_throughput(d)} / {_throughput(_load('previous_round'))}",
+        "",
+    ),
+    (
+        "open loop at 30/s: achieved /s and p95, one worker process for all roles",
+        "interview_open30_one",
+        lambda d: _open_loop(d),
+        "",
+    ),
+    (
+        "open loop at 30/s: roles split, scoring in 1 background process",
+        "interview_open30_ml1",
+        lambda d: _open_loop(d),
+        "",
+    ),
+    (
+        "open loop at 30/s: roles split, scoring in 2 background processes",
+        "interview_open30_ml2",
+        lambda d: _open_loop(d),
+        "",
+    ),
+    (
+        "worker peak memory during the open loop (all roles, one process)",
+        "interview",
+        lambda d: f"{_get(d, 'runs.sqlite.open_loop.processes.worker.peak_rss_mb')} MB",
+        "≤ 1.5 GB",
+    ),
+    (
+        "`make up` warm start to its URLs (median) / first start on an empty data dir",
+        "startup",
+        lambda d: f"{_get(d, 'warm_start_median_s')} s / {_get(d, 'first_start_s')} s",
+        "warm ≤ 10 s",
     ),
     (
         "last answer → report ready (median)",
