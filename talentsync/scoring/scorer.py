@@ -50,9 +50,9 @@ from talentsync.scoring.references import (
     fit_profile,
     point_refs,
 )
-from talentsync.scoring.text import content_stems, split_sentences, vague_density, words
+from talentsync.scoring.text import content_stems, split_sentences, vague_density, vague_hits, words
 
-SCORER_VERSION = "listen-v2"
+SCORER_VERSION = "listen-v3"
 
 # --- calibration (all-MiniLM-L6-v2; bench/scoring_calibrate.py prints the distributions) --------
 # fit = 0.6 x best strong-answer centroid + 0.4 x best question/paraphrase.
@@ -73,9 +73,15 @@ ECHO_FLAG_SHARE = 0.25  # share of sentences restating the question that marks t
 CONTENT_GATE_LO, CONTENT_GATE_HI = 10.0, 55.0
 GATE_FULL_RELEVANCE = 50.0
 OFF_TOPIC_BELOW = 25.0
-RAMBLING_PENALTY = 0.8
+RAMBLING_PENALTY = 1.0
+# Listening-point credit per 100 words below which a long answer counts as padded (full penalty at
+# LO, none at HI). Strong answers show 18-45 per 100 words, padded ones 0-12 (dev modules).
+DENSITY_LO, DENSITY_HI = 8.0, 18.0
 # Claim-free verbs ("ensures", "leverages", "work together") per 100 words marking buzzword prose.
 BUZZWORD_DENSITY = 1.5
+# ...and at least this many of them: one "best practice" in a 55-word answer is a density of 1.8
+# but a turn of phrase, not buzzword prose (it flagged plain weak answers and halved them).
+BUZZWORD_MIN_HITS = 2
 REPETITION_MIN_DISTINCT = 0.6
 MIN_JUDGEABLE_WORDS = 20
 MIN_JUDGEABLE_WORDS_FOLLOW_UP = 12
@@ -337,7 +343,7 @@ def score_with_features(
     content = cov.score if question.key_points else ideal.score if strong else None
     gate = _form_gate(relevance.score, content)
     substance = _substance_gate(content) if question.key_points else Gate(1.0)
-    if ctx.vague_density >= BUZZWORD_DENSITY:
+    if ctx.vague_density >= BUZZWORD_DENSITY and vague_hits(analysed) >= BUZZWORD_MIN_HITS:
         flags.append("buzzwords")
     gaming = {"echoes_question", "recites_rubric", "keyword_stuffing", "buzzwords"} & set(flags)
     if gaming and substance.value < 0.5:
@@ -369,11 +375,16 @@ def score_with_features(
         for name, part in parts.items()
     }
     overall = sum(dims[n].score * weights[n] for n in DIMENSIONS)
-    if question.key_points and gate.value < 1.0:
+    if question.key_points:
         # Words without substance cost: the longer a thin answer runs, the worse it gets, so a weak
-        # answer stretched with filler never beats the same answer said plainly.
+        # answer stretched with filler never beats the same answer said plainly. Thin is judged
+        # both absolutely (the gate) and per word: padding can brush past a few listening points,
+        # but a long answer must show them at the rate real answers do.
         _, lo, hi, _ = form.length_band(question.category, question.kind)
-        rambling = (1.0 - gate.value) * ramp(word_count, lo, hi)
+        per_100 = 100.0 * cov.score / max(1, word_count)
+        # An answer with clear substance (full gate) is never called thin, however long it runs.
+        thin = 0.0 if gate.value >= 1.0 else 1.0 - min(gate.value, ramp(per_100, DENSITY_LO, DENSITY_HI))
+        rambling = thin * ramp(word_count, lo, hi)
         if rambling > 0.25:
             flags.append("padded")
         overall *= 1.0 - RAMBLING_PENALTY * rambling
@@ -399,10 +410,11 @@ def _substance_gate(content: float | None) -> Gate:
 
 
 def _form_gate(relevance: float, content: float | None) -> Gate:
-    on_topic = ramp(relevance, 0.0, GATE_FULL_RELEVANCE)
-    if on_topic < 1.0:
-        return Gate(on_topic, "because the answer is off topic")
-    return _substance_gate(content)
+    # The stricter of the two: a half-relevant answer with nothing of substance (fluff, keyword
+    # prose) must not have its shape counted at half weight just because it is half on topic.
+    on_topic = Gate(ramp(relevance, 0.0, GATE_FULL_RELEVANCE), "because the answer is off topic")
+    substance = _substance_gate(content)
+    return on_topic if on_topic.value <= substance.value else substance
 
 
 def warm(embedder: Embedder, questions: Sequence[QuestionForScoring]) -> None:

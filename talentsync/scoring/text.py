@@ -455,4 +455,9 @@ VAGUE_RE = re.compile(
 
 def vague_density(text: str) -> float:
     """Vague, claim-free verbs and phrases per 100 words."""
-    return 100.0 * len(VAGUE_RE.findall(text)) / max(1, len(words(text)))
+    return 100.0 * vague_hits(text) / max(1, len(words(text)))
+
+
+def vague_hits(text: str) -> int:
+    """How many vague, claim-free verbs and phrases the text uses."""
+    return len(VAGUE_RE.findall(text))
