@@ -49,8 +49,9 @@ def test_eval_subset_listening_points(evaluated):
 
 def test_eval_subset_gaming_is_rare_and_reciting_never_pays(evaluated):
     gaming = evaluated["gaming"]
-    # Not yet at the 5 % aim (see bench/results/scoring_eval.json); this guards against regressions.
-    assert gaming["rate"] <= 0.25, gaming
+    # Not yet at the 5 % aim (see bench/results/scoring_eval.json); measured 0.115 in-sample on this
+    # subset with listen-v3, so this guards against regressions with a margin.
+    assert gaming["rate"] <= 0.15, gaming
     assert gaming["by_kind"]["pasted_points"].startswith("0/"), gaming
 
 
