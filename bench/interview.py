@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from interview_load import ProcessSampler, run_open_loop  # noqa: E402
 from interview_stack import BenchStack, start_stack  # noqa: E402
 
+from devstack.up import DEFAULT_WORKER_PROCESSES  # noqa: E402
 from talentsync.packs import PackQuestion, discover_packs  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "interview.json"
@@ -692,9 +693,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--workers",
-        default="",
-        help="worker processes, ';'-separated, each a comma-separated role list "
-        "(default: one process for every role; e.g. 'interview,retrieval,feedback,transcription;ml;ml')",
+        default=None,
+        help="worker processes, ';'-separated, each a comma-separated role list (default: as `make up` runs "
+        f"them, '{DEFAULT_WORKER_PROCESSES}'; 'all' for one process serving every role)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args()
@@ -713,7 +714,8 @@ def main() -> None:
     if args.open_loop != "off":
         rate, sessions, seconds = args.open_loop.split(":")
         plan.open_loop = (float(rate), int(sessions), float(seconds))
-    worker_queues = [w for w in args.workers.split(";") if w.strip()] or None
+    split = DEFAULT_WORKER_PROCESSES if args.workers is None else "" if args.workers == "all" else args.workers
+    worker_queues = [w for w in split.split(";") if w.strip()] or None
     worker_env = dict(kv.split("=", 1) for kv in args.worker_env)
     modes = ["sqlite", "memory"] if args.temporal == "both" else [args.temporal]
     load_start = os.getloadavg()[0]
@@ -721,7 +723,8 @@ def main() -> None:
     out: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_avg_1m_at_start": load_start},
         "method": {
-            "client": "httpx.AsyncClient over HTTP to uvicorn (one API process), one worker process, one Temporal "
+            "client": "httpx.AsyncClient over HTTP to uvicorn (one API process), the worker processes listed in "
+            "worker_processes, one Temporal "
             "dev server; all on this machine, so the client's own CPU use is included",
             "latency": "POST /api/sessions/{id}/answers round trip measured in the client; 5xx retried up to 3 times "
             "and the retries counted in the latency",

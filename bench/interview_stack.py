@@ -68,7 +68,7 @@ def start_stack(
     worker_queues: list[str] | None = None,
 ) -> BenchStack:
     """``worker_queues``: one worker process per entry, each a comma-separated list of roles
-    (default: one process serving every role, as `make up` runs it)."""
+    (default: one process serving every role; bench/interview.py passes what `make up` runs)."""
     # Under /tmp (not /root): the postgres system user must be able to reach the data directory.
     data = Path(tempfile.mkdtemp(prefix="talentsync-bench-", dir="/tmp"))
     logs = data / "logs"

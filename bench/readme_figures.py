@@ -122,6 +122,18 @@ ROWS: list[Row] = [
         "20/s, p95 ≤ 1 s",
     ),
     (
+        "the same with one worker process for every role: answer → next question (p50 / p95)",
+        "interview_one_process",
+        lambda d: f"{_get(d, 'runs.sqlite.single.latency_ms.p50')} / {_get(d, 'runs.sqlite.single.latency_ms.p95')} ms",
+        "",
+    ),
+    (
+        "the same with one worker process: open loop at 20/s",
+        "interview_one_process",
+        lambda d: _open_loop(d),
+        "",
+    ),
+    (
         "the previous round's code, same machine: answer → next question (p50 / p95)",
         "previous_round",
         lambda d: f"{_get(d, 'runs.sqlite.single.latency_ms.p50')} / {_get(d, 'runs.sqlite.single.latency_ms.p95')} ms",
@@ -152,9 +164,12 @@ ROWS: list[Row] = [
         "",
     ),
     (
-        "worker peak memory during the open loop (all roles, one process)",
+        "worker peak memory during the open loop: answer path / background process",
         "interview",
-        lambda d: f"{_get(d, 'runs.sqlite.open_loop.processes.worker.peak_rss_mb')} MB",
+        lambda d: (
+            f"{_get(d, 'runs.sqlite.open_loop.processes.worker-0.peak_rss_mb')} / "
+            f"{_get(d, 'runs.sqlite.open_loop.processes.worker-1.peak_rss_mb')} MB"
+        ),
         "≤ 1.5 GB",
     ),
     (

@@ -37,6 +37,13 @@ BOLD, GREEN, RED, DIM, RESET = (
 )
 
 
+# The answer path (interview, retrieval, transcription) in one process and the background roles
+# (scoring, reports) in another that yields the CPU to it (BACKGROUND_WORKER_NICE): on this 2-core
+# machine that answers faster and takes more answers per second than one process for everything
+# (bench/results/interview_open30_*.json).
+DEFAULT_WORKER_PROCESSES = "interview,retrieval,transcription;ml,feedback"
+
+
 def _port(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -129,8 +136,10 @@ class Supervisor:
         self.done(t0, f"{stats.get('packs', 0)} packs, {changed}")
 
         # WORKER_PROCESSES splits the roles over processes, ';'-separated, e.g.
-        # "interview,retrieval,feedback,transcription;ml;ml" runs three (two for scoring).
-        groups = [g.strip() for g in env.get("WORKER_PROCESSES", "").split(";") if g.strip()] or [""]
+        # "interview,retrieval,transcription;ml,feedback;ml,feedback" runs three (two for scoring);
+        # set it empty for one process serving every role.
+        split = os.environ.get("WORKER_PROCESSES", DEFAULT_WORKER_PROCESSES)
+        groups = [g.strip() for g in split.split(";") if g.strip()] or [""]
         label = "; ".join(g or "all task queues" for g in groups)
         t0 = self.step(f"Worker process(es): {label}")
         # The first worker gets the metrics port; a taken port turns worker metrics off, not the start.
