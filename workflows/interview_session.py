@@ -295,10 +295,16 @@ class InterviewSessionWorkflow:
                 self._skipped_ids.remove(question.id)
                 self._skipped -= 1
             self._attempts[question.id] = attempt
-            # Scoring runs in the background so the next question is not held back.
-            self._start_scoring(recorded.response_id)
+            # Scoring runs in the background so the next question is not held back. While a follow-up is
+            # being looked for, it waits: both embed the answer at once otherwise, on the same cores, and
+            # the candidate waits for the follow-up, not for the score.
+            score_later = follow_up is not None and workflow.patched("score-after-follow-up")
+            if not score_later:
+                self._start_scoring(recorded.response_id)
             if follow_up is not None and follow_up_for is not None:
                 found = await follow_up
+                if score_later:
+                    self._start_scoring(recorded.response_id)
                 if found is not None and found.question is not None:
                     self._queue.insert(0, found.question)
                     parent_id = follow_up_for.id
