@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 from interview_load import ProcessSampler, run_open_loop  # noqa: E402
-from interview_stack import BenchStack, start_stack  # noqa: E402
+from interview_stack import BenchStack, start_stack, wait_for_scoring_references  # noqa: E402
 
 from devstack.up import DEFAULT_WORKER_PROCESSES  # noqa: E402
 from talentsync.packs import PackQuestion, discover_packs  # noqa: E402
@@ -754,6 +754,7 @@ def main() -> None:
         print(f"starting the embedded stack (Temporal {mode})…", flush=True)
         stack = start_stack(mode, worker_env, args.worker_root, worker_queues)
         try:
+            stack.setup_s["scoring_references_warm"] = wait_for_scoring_references(stack)
             print(f"  ready in {sum(stack.setup_s.values()):.0f}s {stack.setup_s}", flush=True)
             res = asyncio.run(bench_stack(stack, plan))
             res["setup_s"] = stack.setup_s

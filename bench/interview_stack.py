@@ -61,6 +61,26 @@ def _timed(stack: BenchStack, name: str, t0: float) -> None:
     stack.setup_s[name] = round(time.perf_counter() - t0, 2)
 
 
+def wait_for_scoring_references(stack: BenchStack, timeout: float = 400.0) -> float:
+    """Seconds until every scoring worker logs that its question-side vectors are ready.
+
+    On the first start after an install, a scoring worker computes them in a low-priority background
+    thread (then they live in PostgreSQL and later starts only load them). That one-off work would
+    otherwise run through the first phases and measure an install, not the steady state.
+    """
+    t0 = time.perf_counter()
+    scoring = [p for p in stack.procs if p.name in stack.workers and stack.workers[p.name] in ("all", *_with_ml(stack))]
+    while any("scoring references warm" not in p.new_log_text() for p in scoring):
+        if time.perf_counter() - t0 > timeout:
+            raise RuntimeError("scoring references were not ready in time; see the worker logs")
+        time.sleep(0.5)
+    return round(time.perf_counter() - t0, 1)
+
+
+def _with_ml(stack: BenchStack) -> list[str]:
+    return [q for q in stack.workers.values() if "ml" in q.split(",")]
+
+
 def start_stack(
     temporal_mode: str,
     worker_env: dict[str, str] | None = None,
