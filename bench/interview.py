@@ -11,6 +11,7 @@ httpx.AsyncClient, as the web app does:
 
 * single: several 10-question sessions one after another, answers sent back to back; latency of every
   POST /api/sessions/{id}/answers, and end → report (last answer's response until GET /report is 200);
+* single_paced: the same, with each answer sent 1.5 s after the previous response (the issue's measure);
 * single_settled: the same, but each answer is sent only once the earlier ones are scored (a real
   candidate types for far longer than scoring takes), which isolates the answer path from the
   background scoring that competes with it for the embedder;
@@ -218,8 +219,11 @@ async def answer_all(
     composer: AnswerComposer,
     rng: random.Random,
     settle: bool = False,
+    gap_s: float = 0.0,
 ) -> None:
     """Answer every question back to back, like a candidate who types fast; a 5xx is retried (as the app does).
+
+    gap_s: wait this long after each answer's response before sending the next (a paced candidate).
 
     settle: before each answer, wait until the earlier answers are scored (a candidate's typing time is far
     longer than scoring), so the answer path is measured without background scoring competing for the CPU.
@@ -257,6 +261,8 @@ async def answer_all(
             AnswerSample(run.session_id, question["id"], question["kind"], (run.last_answer_at - t0) * 1000, attempts)
         )
         question = r.json()["question"]
+        if gap_s and question is not None:
+            await asyncio.sleep(gap_s)
 
 
 async def wait_report(client: httpx.AsyncClient, user: User, run: SessionRun, limit_s: float = 120) -> None:
@@ -288,13 +294,14 @@ async def run_sequential(
     composer: AnswerComposer,
     seed: int,
     settle: bool = False,
+    gap_s: float = 0.0,
 ) -> list[SessionRun]:
     runs = []
     for i in range(n_sessions):
         user = users[i % len(users)]
         sid, q, start_ms = await start_session(client, user, modules[i % len(modules)]["id"], max_q)
         run = SessionRun(sid, start_ms)
-        await answer_all(client, user, run, q, composer, random.Random(seed + i), settle)
+        await answer_all(client, user, run, q, composer, random.Random(seed + i), settle, gap_s)
         if run.answers:
             await wait_report(client, user, run)  # before the next session, so they do not overlap
         runs.append(run)
@@ -495,6 +502,9 @@ class Plan:
     single_sessions: int = 4
     single_questions: int = 10
     settled_sessions: int = 2
+    # The issue's single-candidate measure: answers 1.5 s apart (from each response to the next send).
+    paced_sessions: int = 2
+    paced_gap_s: float = 1.5
     concurrency: tuple[int, ...] = (50, 100)
     concurrent_questions: dict[int, int] = field(default_factory=lambda: {50: 10, 100: 5})
     # Open loop: answers arriving at `rate`/s spread over `sessions` sessions for `seconds`.
@@ -524,6 +534,25 @@ async def bench_stack(stack: BenchStack, plan: Plan) -> dict[str, Any]:
             ),
             None,
         )
+        if plan.paced_sessions:
+            print(
+                f"  single, paced: {plan.paced_sessions} sessions × {plan.single_questions} questions, answers "
+                f"{plan.paced_gap_s} s apart",
+                flush=True,
+            )
+            phases["single_paced"] = (
+                await run_sequential(
+                    client,
+                    users,
+                    modules,
+                    plan.paced_sessions,
+                    plan.single_questions,
+                    composer,
+                    seed=300,
+                    gap_s=plan.paced_gap_s,
+                ),
+                None,
+            )
         if plan.settled_sessions:
             print(
                 f"  single, settled: {plan.settled_sessions} sessions × {plan.single_questions} questions, each "
@@ -763,12 +792,14 @@ def main() -> None:
         finally:
             stack.stop()
     primary = out["runs"][modes[0]]
-    single = primary["single"]["latency_ms"].get("p95")
+    # The issue's measure is one candidate answering 1.5 s apart; back to back is reported beside it.
+    single = primary.get("single_paced", primary["single"])["latency_ms"].get("p95")
     c50 = primary.get("concurrent_50", {}).get("latency_ms", {}).get("p95")
     report = primary["report_ready_single_s"]["median"]
     out["verdict"] = {
         "temporal_mode": modes[0],
         "p95_single_ms": single,
+        "p95_single_back_to_back_ms": primary["single"]["latency_ms"].get("p95"),
         "p95_single_ok": single is not None and single < TARGETS["p95_single_ms"],
         "p95_50_ms": c50,
         "p95_50_ok": c50 is not None and c50 < TARGETS["p95_50_ms"],

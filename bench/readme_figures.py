@@ -106,10 +106,19 @@ ROWS: list[Row] = [
         "",
     ),
     (
-        "answer → next question, one candidate (p50 / p95)",
+        "answer → next question, one candidate answering 1.5 s apart (p50 / p95)",
+        "interview",
+        lambda d: (
+            f"{_get(d, 'runs.sqlite.single_paced.latency_ms.p50')} / "
+            f"{_get(d, 'runs.sqlite.single_paced.latency_ms.p95')} ms"
+        ),
+        "p95 ≤ 100 ms",
+    ),
+    (
+        "answer → next question, one candidate answering back to back (p50 / p95)",
         "interview",
         lambda d: f"{_get(d, 'runs.sqlite.single.latency_ms.p50')} / {_get(d, 'runs.sqlite.single.latency_ms.p95')} ms",
-        "p95 ≤ 100 ms",
+        "",
     ),
     (
         "open loop: answers/s achieved (offered) and p95 from arrival",
@@ -122,7 +131,7 @@ ROWS: list[Row] = [
         "20/s, p95 ≤ 1 s",
     ),
     (
-        "the same with one worker process for every role: answer → next question (p50 / p95)",
+        "the same with one worker process for every role: back to back (p50 / p95)",
         "interview_one_process",
         lambda d: f"{_get(d, 'runs.sqlite.single.latency_ms.p50')} / {_get(d, 'runs.sqlite.single.latency_ms.p95')} ms",
         "",
@@ -134,7 +143,7 @@ ROWS: list[Row] = [
         "",
     ),
     (
-        "the previous round's code, same machine: answer → next question (p50 / p95)",
+        "the previous round's code, same machine: back to back (p50 / p95)",
         "previous_round",
         lambda d: f"{_get(d, 'runs.sqlite.single.latency_ms.p50')} / {_get(d, 'runs.sqlite.single.latency_ms.p95')} ms",
         "",
