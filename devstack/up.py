@@ -147,11 +147,13 @@ class Supervisor:
         if metrics_port and not port_is_free(metrics_port):
             console.warning(f"      port {metrics_port} is in use: worker metrics are off (set WORKER_METRICS_PORT)")
             metrics_port = 0
-        worker_metrics = f"http://{HOST}:{metrics_port}/metrics" if metrics_port else "off"
+        worker_urls: list[str] = []
         python = sys.executable
         for i, queues in enumerate(groups):
             name = "worker" if len(groups) == 1 else f"worker-{i + 1}"
             port = metrics_port + i if metrics_port and port_is_free(metrics_port + i) else 0
+            if port:
+                worker_urls.append(f"http://{HOST}:{port}/metrics ({queues or 'all roles'})")
             worker = ManagedProcess(
                 name,
                 [python, str(REPO_ROOT / "worker.py"), *(["--queues", queues] if queues else [])],
@@ -165,6 +167,7 @@ class Supervisor:
             self.start(worker)
             self.apps.append(worker)
         self.done(t0)
+        worker_metrics = ", ".join(worker_urls) or "off"
 
         t0 = self.step("API + web app")
         require_free_port(api_port, "the API", "API_PORT")
@@ -195,7 +198,7 @@ class Supervisor:
             f"  Web app          http://{HOST}:{api_port}\n"
             f"  API docs         http://{HOST}:{api_port}/api/docs\n"
             f"  Temporal Web UI  {ui}\n"
-            f"  Metrics          http://{HOST}:{api_port}/metrics (API), {worker_metrics} (worker)\n"
+            f"  Metrics          http://{HOST}:{api_port}/metrics (API), {worker_metrics}\n"
             f"  Admin sign-in    {settings.first_admin_email} / {admin_pw}\n"
             f"  Data             {self.data_dir}   Logs: {self.log_dir}\n"
             f"Press Ctrl-C to stop.\n"
