@@ -133,6 +133,8 @@ async def finish_step_answer_again_last(handle: WorkflowHandle, opened: AnswerRe
 
 SCENARIOS: dict[str, tuple[Scenario, dict, Callable[[FakeActivities], None]]] = {
     "text_with_follow_up": (text_with_follow_up, {"max_questions": 3}, lambda f: setattr(f, "follow_ups", True)),
+    # The same session as text_with_follow_up, recorded after scoring started waiting for the follow-up.
+    "score_after_follow_up": (text_with_follow_up, {"max_questions": 3}, lambda f: setattr(f, "follow_ups", True)),
     "thin_follow_up_probed": (
         thin_follow_up_probed,
         {"max_questions": 4, "followup_thin_words": 5},
@@ -160,6 +162,7 @@ EXPECTED_STATUS = {
     "job_description_answer_again": "completed",
     "finish_step_answer_again_last": "completed",
     "thin_follow_up_probed": "completed",
+    "score_after_follow_up": "completed",
 }
 
 

@@ -56,6 +56,8 @@ def test_the_recorded_histories_are_there() -> None:
     assert "finish_step_answer_again_last" in {p.stem for p in FILES}
     # Recorded after a thin answer to a follow-up could earn a second one.
     assert "thin_follow_up_probed" in {p.stem for p in FILES}
+    # Recorded after scoring started waiting for the follow-up (score-after-follow-up marker).
+    assert "score_after_follow_up" in {p.stem for p in FILES}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
