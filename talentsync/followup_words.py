@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from talentsync.scoring.text import STOPWORDS, content_stems, wordset
 from talentsync.skills import CASE_SENSITIVE, SKILLS
 
 Kind = Literal["system", "tool", "team", "number"]
@@ -31,29 +32,11 @@ MAX_PHRASE_WORDS = 6
 MAX_PHRASE_CHARS = 60
 LEADS = ("You mentioned {thing}.", "You brought up {thing}.")
 
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Sentences end at . ! ? or a blank line; a single line break is a wrapped line, not a boundary.
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9'+#-]*")
 
-# Words that carry no topic: they never make a phrase specific, and never make a sentence "about"
-# what a follow-up asks.
-STOPWORDS = _wordset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers him his how i if in into is it its itself just me more most my no nor
-    not now of off on once only or other our ours out over own same she should so some such than that
-    the their them then there these they this those through to too under until up very was we were what
-    when where which while who whom why will with would you your yours really actually basically pretty
-    quite lot lots thing things something stuff way ways kind sort get got make made making think thought
-    know knew want wanted need needed said say says go going went like just also well one two able"""
-)
 # Modifiers that do not single out a system or team: "the whole system", "a new service".
-GENERIC_MODIFIERS = _wordset(
+GENERIC_MODIFIERS = wordset(
     """new old whole entire same other main existing current big small simple first second next last
     single own particular specific different real actual good bad better best worse great many several
     various every each another certain typical usual normal overall general right wrong whole key core
@@ -156,21 +139,6 @@ _TOPICS = frozenset(
 )
 
 
-def stems(text: str) -> set[str]:
-    """Content-word stems: enough to tell whether two sentences talk about the same things."""
-    out: set[str] = set()
-    for word in _WORD_RE.findall(text.lower()):
-        word = word.strip("'-")
-        if len(word) < 3 or word in STOPWORDS:
-            continue
-        for suffix in ("ing", "ed", "es", "s"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                word = word[: -len(suffix)]
-                break
-        out.add(word)
-    return out
-
-
 def _sentences(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     pos = 0
@@ -266,8 +234,8 @@ def _quoted_elsewhere(core: str, known: str) -> bool:
     if re.search(rf"(?<!\w){re.escape(core.lower())}(?!\w)", known):
         return True
     # "the rate limiter service" vs a question about "rate limiter": most of its content words are theirs
-    words = stems(core)
-    return bool(words) and len(words & stems(known)) / len(words) > 0.6
+    words = content_stems(core)
+    return bool(words) and len(words & content_stems(known)) / len(words) > 0.6
 
 
 def _quotable(phrase: str) -> bool:
@@ -297,11 +265,11 @@ def personalise(template: str, answer: str, *, question: str, about: str = "") -
     ``about`` is what the follow-up listens for (its listening points); a named thing fits when its
     sentence shares content words with the follow-up or with ``about``, beyond the thing's own words.
     """
-    context = stems(f"{template} {about}")
+    context = content_stems(f"{template} {about}")
     best: tuple[int, int, int] | None = None
     chosen: NamedThing | None = None
     for thing in named_things(answer, not_in=f"{question}\n{template}"):
-        overlap = len((stems(thing.sentence) - stems(thing.said)) & context)
+        overlap = len((content_stems(thing.sentence) - content_stems(thing.said)) & context)
         if overlap < MIN_OVERLAP[thing.kind]:
             continue  # named, but in a sentence about something else
         rank = (-overlap, KIND_ORDER[thing.kind], thing.start)

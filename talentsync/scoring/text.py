@@ -25,11 +25,11 @@ _BULLET_RE = re.compile(r"^(?:[•*\-–]|\d+[.)])\s+")
 MAX_UNIT_WORDS = 30
 
 
-def _wordset(text: str) -> frozenset[str]:
+def wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-STOPWORDS = _wordset(
+STOPWORDS = wordset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
     further had has have having he her here hers herself him himself his how i if in into is it its
@@ -402,7 +402,7 @@ NUMBER_WORD_RE = re.compile(
 )
 # Named technologies that answers in these categories commonly cite. The question's own
 # keywords are added per question; this list only widens "specific" beyond them.
-TECH_TERMS = _wordset(
+TECH_TERMS = wordset(
     """python java go golang rust c++ c# javascript typescript node.js react vue angular
     django flask fastapi spring rails sql postgres postgresql mysql sqlite mongodb cassandra dynamodb
     redis memcached kafka rabbitmq sqs kinesis spark hadoop airflow dbt snowflake bigquery
@@ -415,7 +415,7 @@ TECH_TERMS = _wordset(
     btree bloom hnsw sharding raft paxos"""
 )
 # Capitalised words that begin many sentences or are pronouns/fillers, not names.
-_NOT_NAMES = _wordset(
+_NOT_NAMES = wordset(
     """I I'm I've I'd I'll The A An And But So Then When While If We Our My It This That
     These Those There They He She You Your After Before First Second Third Finally Also
     However Because Since In On At For With As To Of By Yes No OK Okay Well Monday Tuesday
