@@ -54,6 +54,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from provenance import head_commit  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "embedder.json"
 
 # name -> (backend, intra-op threads, wrapper)
@@ -459,7 +461,7 @@ def main() -> None:
         raise SystemExit(f"unknown variants {unknown}; choose from {', '.join(VARIANTS)}")
     texts = pack_texts(args.quick)
     calls = 40 if args.quick else 120
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = head_commit()
     dirty = bool(
         subprocess.run(
             ["git", "status", "--porcelain", "--", "talentsync/embeddings", "worker.py"],

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -32,6 +31,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from provenance import head_commit  # noqa: E402
 
 from talentsync.config import Settings  # noqa: E402
 from talentsync.embeddings import default_embedder  # noqa: E402
@@ -41,11 +41,6 @@ from talentsync.packs import load_pack  # noqa: E402
 EVAL_DIR = ROOT / "bench" / "eval" / "scoring"
 RESULTS = ROOT / "bench" / "results" / "followups.json"
 ON_TOPIC = ("strong", "weak", "terse_expert")
-
-
-def _commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
-    return out.stdout.strip() or "unknown"
 
 
 def run(examples: int) -> dict[str, Any]:
@@ -104,7 +99,7 @@ def run(examples: int) -> dict[str, Any]:
     for kind in ON_TOPIC:
         on.update(per_kind.get(kind, Counter()))
     result = {
-        "commit": _commit(),
+        "commit": head_commit(),
         "data": "bench/eval/scoring (outsider answers, 6 modules)",
         "followup_min_similarity": threshold,
         "on_topic": _rates(on),

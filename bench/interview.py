@@ -40,7 +40,6 @@ import platform
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -58,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from interview_load import ProcessSampler, run_open_loop  # noqa: E402
 from interview_stack import BenchStack, start_stack, wait_for_scoring_references  # noqa: E402
+from provenance import head_commit  # noqa: E402
 
 from devstack.up import DEFAULT_WORKER_PROCESSES  # noqa: E402
 from talentsync.packs import PackQuestion, discover_packs  # noqa: E402
@@ -630,10 +630,6 @@ async def _open_loop_phase(
     }
 
 
-def _commit() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-
-
 def print_result(res: dict[str, Any]) -> None:
     print(f"\n== Temporal {res['temporal_mode']} ==")
     for name in [k for k in res if k.startswith(("single", "concurrent_"))]:
@@ -774,7 +770,7 @@ def main() -> None:
         "settings": _product_settings(),
         "worker_env_experiment": worker_env,
         "worker_processes": worker_queues or ["all roles in one process"],
-        "commit": _commit(),
+        "commit": head_commit(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "worker_root": str(args.worker_root),
         "runs": {},

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,8 +23,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-
 from interview import start_stack  # noqa: E402
+from provenance import head_commit  # noqa: E402
 from scoring_eval import load_items  # noqa: E402
 
 from talentsync.config import DEV_ADMIN_PASSWORD, Settings  # noqa: E402
@@ -75,7 +74,7 @@ def main() -> None:
         },
         "first_preview_per_question_ms": {"median": round(statistics.median(cold), 1), "max": round(max(cold), 1)},
         "aim_p95_ms": AIM_P95_MS,
-        "commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "commit": head_commit(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     print(json.dumps(result, indent=2))

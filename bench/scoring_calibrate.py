@@ -16,7 +16,6 @@ Prints percentiles and writes bench/results/scoring_calibrate.json with the comm
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from provenance import head_commit  # noqa: E402
 
 from talentsync.packs import discover_packs  # noqa: E402
 from talentsync.scoring.references import centroid, embed_unit, fit_profile, point_refs  # noqa: E402
@@ -117,7 +117,7 @@ def main() -> None:
             "margin_on_topic": pct(margins_on),
             "margin_off_topic": pct(margins_off),
         },
-        "commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "commit": head_commit(),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     print(json.dumps(result, indent=2))

@@ -30,17 +30,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from provenance import head_commit  # noqa: E402
 
 from devstack.services import free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "startup.json"
 READY = "TalentSync is running."
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
-    return out.stdout.strip() or "unknown"
 
 
 def start_once(env: dict[str, str], log: Path, timeout: float) -> tuple[float, list[str]]:
@@ -103,7 +99,7 @@ def main() -> None:
         for line in warm_steps:
             print(f"  {line}")
     result: dict[str, Any] = {
-        "commit": _commit(),
+        "commit": head_commit(),
         "load_avg_1m": {"start": round(load_start, 2), "end": round(os.getloadavg()[0], 2)},
         "first_start_s": round(first, 2),
         "warm_start_s": [round(x, 2) for x in warm],

@@ -197,3 +197,18 @@ def wait_report(client, headers: dict[str, str], sid: str, timeout: float = 120)
         assert r.status_code == 202, r.text
         time.sleep(0.3)
     raise AssertionError("report not ready in time")
+
+
+def follow_up_templates(db, session_question_id: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The follow-up templates (id, text, trigger) of the bank question behind a session question."""
+    from sqlalchemy import text
+
+    with db.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT t.id, t.text, t.trigger FROM session_questions sq "
+                "JOIN follow_up_templates t ON t.question_id = sq.question_id WHERE sq.id = :id ORDER BY t.id"
+            ),
+            {"id": session_question_id},
+        ).all()
+    return [dict(r._mapping) for r in rows]

@@ -32,7 +32,7 @@ from talentsync.speech.audio import decode_audio
 from talentsync.speech.encode import encode_audio
 from talentsync.vectors.pinecone_store import PineconeVectorStore
 from talentsync.vectors.resync import resync
-from tests.conftest import Stack, WorkerProc, register, start_worker, wait_report
+from tests.conftest import Stack, WorkerProc, follow_up_templates, register, start_worker, wait_report
 from tests.fakes.assemblyai_server import FakeAssemblyAI, ScriptedWord
 from tests.fakes.openai_server import FakeChatCompletions
 from tests.fakes.pinecone_server import FakePinecone
@@ -130,19 +130,6 @@ def cloud(stack: Stack) -> Iterator[Cloud]:
             db.dispose()
 
 
-def _templates(db: Engine, session_question_id: str) -> list[dict[str, Any]]:
-    """The follow-up templates of the bank question behind a session question."""
-    with db.connect() as c:
-        rows = c.execute(
-            text(
-                "SELECT t.id, t.text, t.trigger FROM session_questions sq "
-                "JOIN follow_up_templates t ON t.question_id = sq.question_id WHERE sq.id = :id ORDER BY t.id"
-            ),
-            {"id": session_question_id},
-        ).all()
-    return [dict(r._mapping) for r in rows]
-
-
 def _answer_for(template: dict[str, Any]) -> str:
     # Talks about what the template is stored under (its trigger and text), so retrieval finds it
     # over the similarity threshold whatever the pack's wording.
@@ -182,7 +169,7 @@ def test_interview_end_to_end_on_cloud_backends(cloud: Cloud, tmp_path: Path) ->
     assert q1["kind"] == "core"
 
     # 1. Text answer -> follow-up retrieved from Pinecone, tailored by the model.
-    t1 = _templates(cloud.db, q1["id"])
+    t1 = follow_up_templates(cloud.db, q1["id"])
     assert t1, "the first core question has follow-up templates"
     r = api.post(
         f"/api/sessions/{sid}/answers", json={"question_id": q1["id"], "text": _answer_for(t1[0])}, headers=headers
@@ -230,7 +217,7 @@ def test_interview_end_to_end_on_cloud_backends(cloud: Cloud, tmp_path: Path) ->
 
     # 3. A slow model: the template is asked as written, within the retrieval budget, and no
     #    database transaction is held open while the model is awaited.
-    t2 = _templates(cloud.db, q2["id"])
+    t2 = follow_up_templates(cloud.db, q2["id"])
     assert t2
     held: list[int] = []
     cloud.openai.delay = 3.5

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
-from tests.conftest import register
+from tests.conftest import follow_up_templates, register
 
 LEADS = ("You mentioned ", "You brought up ")
 
@@ -24,22 +24,6 @@ def api_probing(stack, worker) -> Iterator[Any]:  # type: ignore[no-untyped-def]
         yield client
 
 
-def _templates(database_url: str, session_question_id: str) -> list[dict[str, Any]]:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as c:
-            rows = c.execute(
-                text(
-                    "SELECT t.id, t.text, t.trigger FROM session_questions sq "
-                    "JOIN follow_up_templates t ON t.question_id = sq.question_id WHERE sq.id = :id ORDER BY t.id"
-                ),
-                {"id": session_question_id},
-            ).all()
-    finally:
-        engine.dispose()
-    return [dict(r._mapping) for r in rows]
-
-
 def test_follow_up_names_what_the_candidate_said_then_probes_a_thin_answer(api_probing, stack):
     api = api_probing
     headers = register(api)
@@ -47,7 +31,11 @@ def test_follow_up_names_what_the_candidate_said_then_probes_a_thin_answer(api_p
     start = api.post("/api/sessions", json={"module_id": module["id"], "max_questions": 4}, headers=headers)
     assert start.status_code == 201, start.text
     sid, q1 = start.json()["id"], start.json()["question"]
-    templates = _templates(stack.database_url, q1["id"])
+    engine = create_engine(stack.database_url)
+    try:
+        templates = follow_up_templates(engine, q1["id"])
+    finally:
+        engine.dispose()
     assert len(templates) >= 2, "the first core question has follow-ups to choose from"
 
     # An answer about what the first two follow-ups probe, naming a system of the candidate's own.
