@@ -69,16 +69,13 @@ def wait_for_scoring_references(stack: BenchStack, timeout: float = 400.0) -> fl
     otherwise run through the first phases and measure an install, not the steady state.
     """
     t0 = time.perf_counter()
-    scoring = [p for p in stack.procs if p.name in stack.workers and stack.workers[p.name] in ("all", *_with_ml(stack))]
+    serves_ml = {name for name, q in stack.workers.items() if q == "all" or "ml" in q.split(",")}
+    scoring = [p for p in stack.procs if p.name in serves_ml]
     while any("scoring references warm" not in p.new_log_text() for p in scoring):
         if time.perf_counter() - t0 > timeout:
             raise RuntimeError("scoring references were not ready in time; see the worker logs")
         time.sleep(0.5)
     return round(time.perf_counter() - t0, 1)
-
-
-def _with_ml(stack: BenchStack) -> list[str]:
-    return [q for q in stack.workers.values() if "ml" in q.split(",")]
 
 
 def start_stack(
