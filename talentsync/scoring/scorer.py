@@ -50,9 +50,16 @@ from talentsync.scoring.references import (
     fit_profile,
     point_refs,
 )
-from talentsync.scoring.text import content_stems, split_sentences, vague_density, vague_hits, words
+from talentsync.scoring.text import (
+    content_stems,
+    lexical_variety,
+    split_sentences,
+    vague_density,
+    vague_hits,
+    words,
+)
 
-SCORER_VERSION = "listen-v3"
+SCORER_VERSION = "listen-v4"
 
 # --- calibration (all-MiniLM-L6-v2; bench/scoring_calibrate.py prints the distributions) --------
 # fit = 0.6 x best strong-answer centroid + 0.4 x best question/paraphrase.
@@ -60,7 +67,7 @@ RELEVANCE_FLOOR, RELEVANCE_FULL = 0.22, 0.42
 # Without strong answers (resume questions) only the short question is a reference: lower ramp.
 RELEVANCE_FLOOR_NO_REF, RELEVANCE_FULL_NO_REF = 0.15, 0.38
 # own fit minus the best neighbour's fit: below -MARGIN_OFF the answer belongs to the neighbour.
-MARGIN_OFF, MARGIN_OK = 0.05, 0.02
+MARGIN_OFF, MARGIN_OK = 0.07, 0.0
 IDEAL_FLOOR, IDEAL_FULL = 0.30, 0.75
 # A sentence this close to a listening point's own label or description is a recital, not evidence.
 RECITE_COS = 0.80
@@ -68,7 +75,12 @@ RECITE_OVERLAP = 0.75
 # A sentence this close to the question (and closer to it than to any evidence) restates it.
 ECHO_COS = 0.55
 ECHO_MARGIN = 0.05
-ECHO_FLAG_SHARE = 0.25  # share of sentences restating the question that marks the answer as an echo
+# ...and it brings few words of its own: a sentence whose content words are mostly new ("I'd
+# check whether the charge already happened") is an answer near the question, not a restatement,
+# unless it sits almost on top of the question.
+ECHO_NOVELTY_MAX = 0.6
+ECHO_SURE_COS = 0.8
+ECHO_FLAG_SHARE = 0.4  # share of sentences restating the question that marks the answer as an echo
 # Form counts in full once coverage (or, without points, closeness to a strong answer) reaches this.
 CONTENT_GATE_LO, CONTENT_GATE_HI = 10.0, 55.0
 GATE_FULL_RELEVANCE = 50.0
@@ -77,6 +89,10 @@ RAMBLING_PENALTY = 1.0
 # Listening-point credit per 100 words below which a long answer counts as padded (full penalty at
 # LO, none at HI). Strong answers show 18-45 per 100 words, padded ones 0-12 (dev modules).
 DENSITY_LO, DENSITY_HI = 8.0, 18.0
+# Distinct content words per 100-word stretch (text.lexical_variety) below which a long answer is
+# saying the same things again: full penalty at LO, none at HI. Strong answers on the development
+# modules show 0.38-0.57, padded ones 0.32-0.40.
+VARIETY_LO, VARIETY_HI = 0.34, 0.40
 # Claim-free verbs ("ensures", "leverages", "work together") per 100 words marking buzzword prose.
 BUZZWORD_DENSITY = 1.5
 # ...and at least this many of them: one "best practice" in a 55-word answer is a density of 1.8
@@ -197,9 +213,21 @@ def _classify(
     for r in refs:
         if len(r.examples):
             evidence_sim = np.maximum(evidence_sim, (vecs @ r.examples.T).max(axis=1))
-    echo = (q_sim >= ECHO_COS) & (q_sim >= evidence_sim - ECHO_MARGIN)
+    question_stems = content_stems(" ".join([question.text, *question.paraphrases]))
+    novelty = np.array([_novelty(u, question_stems) for u in texts])
+    echo = (
+        (q_sim >= ECHO_COS)
+        & (q_sim >= evidence_sim - ECHO_MARGIN)
+        & ((novelty <= ECHO_NOVELTY_MAX) | (q_sim >= ECHO_SURE_COS))
+    )
     w = np.array([max(1, len(words(u))) for u in texts], dtype=np.float64)
     return _Units(texts, vecs, w, prose, recited, echo)
+
+
+def _novelty(unit: str, question_stems: set[str]) -> float:
+    """Share of the unit's content words that the question (and its paraphrases) did not use."""
+    stems = content_stems(unit)
+    return len(stems - question_stems) / len(stems) if stems else 0.0
 
 
 @dataclass(frozen=True)
@@ -383,7 +411,8 @@ def score_with_features(
         _, lo, hi, _ = form.length_band(question.category, question.kind)
         per_100 = 100.0 * cov.score / max(1, word_count)
         # An answer with clear substance (full gate) is never called thin, however long it runs.
-        thin = 0.0 if gate.value >= 1.0 else 1.0 - min(gate.value, ramp(per_100, DENSITY_LO, DENSITY_HI))
+        variety = ramp(lexical_variety(analysed), VARIETY_LO, VARIETY_HI)
+        thin = 0.0 if gate.value >= 1.0 else 1.0 - min(gate.value, ramp(per_100, DENSITY_LO, DENSITY_HI)) * variety
         rambling = thin * ramp(word_count, lo, hi)
         if rambling > 0.25:
             flags.append("padded")

@@ -46,10 +46,43 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+_LINE_END_RE = re.compile(r"[.!?:;\"')\]]$")
+# A line at least this long that runs on without closing punctuation was wrapped, not ended.
+WRAPPED_LINE_WORDS = 8
+
+
+def unwrap_lines(text: str) -> str:
+    """Join hard-wrapped lines back into the sentences they were cut from.
+
+    Text pasted from an editor or an e-mail is wrapped at ~80 columns, so a line break can fall
+    mid-sentence ("...a migration that added a NOT NULL column with a default to our orders
+    table,\n about 40 million rows"). Left as it is, every line becomes a fragment that means
+    nothing on its own. A break is undone when the next line continues the sentence: it is not a
+    bullet, and it starts in lower case or follows a long line left open. Blank lines, bullets
+    and short unpunctuated lines (a typed list without markers) keep their breaks.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        prev = out[-1].rstrip() if out else ""
+        if (
+            prev
+            and stripped
+            and not _BULLET_RE.match(stripped)
+            and not _LINE_END_RE.search(prev)
+            and (stripped[0].islower() or len(prev.split()) >= WRAPPED_LINE_WORDS)
+        ):
+            out[-1] = f"{prev} {stripped}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def split_sentences(text: str, max_words: int = MAX_UNIT_WORDS) -> list[str]:
     """Split into sentence-like units; overly long runs are cut into ``max_words`` chunks."""
     parts: list[str] = []
-    for raw in _SENTENCE_END_RE.split(text):
+    for raw in _SENTENCE_END_RE.split(unwrap_lines(text)):
         if parts and _ABBREVIATION_END_RE.search(parts[-1]) and raw.strip():
             parts[-1] = f"{parts[-1]} {raw.strip()}"
         else:
@@ -451,6 +484,24 @@ VAGUE_RE = re.compile(
     r"crucial|vital|essential|fundamental\w*|overall|comprehensive\w*|strategic\w*)\b",
     re.IGNORECASE,
 )
+
+
+LEXICAL_WINDOW = 100
+
+
+def lexical_variety(text: str, window: int = LEXICAL_WINDOW) -> float:
+    """Distinct content words per word, averaged over ``window``-word stretches (MATTR).
+
+    Padding says the same few things again and again ("really important", "so the main idea"),
+    so it brings fewer new content words per stretch of speech than a long answer with something
+    to say. The moving window keeps long answers comparable with shorter ones.
+    """
+    tokens = words(text)
+    stems = [None if w.lower() in STOPWORDS or w.isdigit() else stem(w) for w in tokens]
+    if len(stems) <= window:
+        return len({s for s in stems if s}) / max(1, len(stems))
+    spans = [stems[i : i + window] for i in range(0, len(stems) - window + 1, 10)]
+    return sum(len({s for s in span if s}) for span in spans) / (window * len(spans))
 
 
 def vague_density(text: str) -> float:

@@ -49,9 +49,9 @@ def test_eval_subset_listening_points(evaluated):
 
 def test_eval_subset_gaming_is_rare_and_reciting_never_pays(evaluated):
     gaming = evaluated["gaming"]
-    # Not yet at the 5 % aim (see bench/results/scoring_eval.json); measured 0.115 in-sample on this
-    # subset with listen-v3, so this guards against regressions with a margin.
-    assert gaming["rate"] <= 0.15, gaming
+    # Not yet at the 5 % aim overall (see bench/results/scoring_eval.json); measured 0.06 in-sample on
+    # this subset with listen-v4, so this guards against regressions with a margin.
+    assert gaming["rate"] <= 0.10, gaming
     assert gaming["by_kind"]["pasted_points"].startswith("0/"), gaming
 
 
@@ -128,6 +128,40 @@ def test_very_long_answer_is_bounded_and_flagged(embedder):
     assert "truncated" in s.flags and "repetitive" in s.flags
 
 
+def test_an_answer_that_opens_near_the_question_is_not_an_echo(embedder):
+    q = scoring_data.question("backend-idempotent-api")
+    answer = (
+        "You want the charge endpoint to be idempotent, so that a retry never charges twice.\n"
+        "I'd check whether the charge already happened before doing it again, and wrap the\n"
+        "check and the insert in one transaction. I'd also return clear errors and log retries."
+    )
+    echo = (
+        "So the question is how to make a POST endpoint that charges a customer safe to retry.\n"
+        "So we have a POST endpoint that charges a customer, and it has to be safe to retry.\n"
+        "The problem is really about retries and a charging endpoint, and making that POST safe."
+    )
+    assert "echoes_question" not in score_answer(q, answer, embedder).flags
+    restated = score_answer(q, echo, embedder)
+    assert "echoes_question" in restated.flags and restated.overall < 10
+
+
+def test_padding_a_weak_answer_never_raises_it(embedder):
+    q = scoring_data.question("backend-idempotent-api")
+    weak = (
+        "I'd check whether the charge already happened before doing it again, and use a transaction so it's safe. "
+        "Also good error handling so the client knows whether it worked, and some logging."
+    )
+    filler = (
+        "This is a really important question, because payments are really important and getting them wrong is "
+        "really bad for the business. Idempotent means calling it again has the same effect, which is really "
+        "important. So it's really something you want to get right, and I think it's really important. "
+    )
+    plain = score_answer(q, weak, embedder)
+    padded = score_answer(q, filler * 4 + weak + " " + filler * 3, embedder)
+    assert padded.overall <= plain.overall
+    assert "padded" in padded.flags
+
+
 def test_a_few_on_topic_words_cannot_score_high(embedder):
     s = score_answer(scoring_data.question("backend-async-blocking"), "Event loop blocked. Use httpx.", embedder)
     assert s.overall < 40
@@ -144,4 +178,13 @@ def test_points_without_examples_still_separate_strong_from_weak(embedder, tripl
     strong = score_answer(q, triple["strong"], embedder)
     weak = score_answer(q, triple["weak"], embedder)
     assert strong.overall >= weak.overall + 30, (strong.overall, weak.overall)
-    assert sum(k.covered for k in strong.key_points) > sum(k.covered for k in weak.key_points)
+
+    # Credit as the coverage score counts it: listen-v4's model calls most content points of these
+    # strong answers "partly" rather than "covered" (it is stricter without examples), none "missed".
+    def credit(score):
+        return sum(1.0 if k.status == "covered" else 0.5 if k.status == "partly" else 0.0 for k in score.key_points)
+
+    assert credit(strong) >= credit(weak) + 2, (
+        [k.status for k in strong.key_points],
+        [k.status for k in weak.key_points],
+    )
