@@ -8,6 +8,7 @@ returns exactly what a miss would compute: scores are bit-identical warm or cold
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import weakref
@@ -43,8 +44,10 @@ def centroid(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return unit((vectors * weights[:, None]).sum(axis=0))
 
 
-def answer_sentences(text: str) -> list[str]:
-    return split_sentences(_STAR_LABEL_RE.sub("", text))
+@functools.lru_cache(maxsize=8192)
+def answer_sentences(text: str) -> tuple[str, ...]:
+    """A reference answer's sentences; memoised, since every score re-reads every neighbour's answers."""
+    return tuple(split_sentences(_STAR_LABEL_RE.sub("", text)))
 
 
 class _Cache:
