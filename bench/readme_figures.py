@@ -85,6 +85,15 @@ ROWS: list[Row] = [
         "≤ 5 %",
     ),
     (
+        "scoring, later held-out set: ordering / gaming wins / off-topic recall / false flags",
+        "scoring_holdout",
+        lambda d: (
+            f"{_pct(_get(d, 'ordering.accuracy'))} / {_pct(_get(d, 'gaming.rate'))} / "
+            f"{_get(d, 'off_topic.recall')} / {_pct(_get(d, 'off_topic.false_flag_rate'))}"
+        ),
+        "≥ 97 % / ≤ 5 % / ≥ 0.9 / ≤ 5 %",
+    ),
+    (
         "score preview through the stack, warm (p50 / p95)",
         "score_preview",
         lambda d: f"{_get(d, 'warm_ms.p50')} / {_get(d, 'warm_ms.p95')} ms",

@@ -21,7 +21,16 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
-KNOWN_ORDER = ["scoring_eval", "embedder", "resume_parse", "stt", "score_preview", "interview", "previous_round"]
+KNOWN_ORDER = [
+    "scoring_eval",
+    "scoring_holdout",
+    "embedder",
+    "resume_parse",
+    "stt",
+    "score_preview",
+    "interview",
+    "previous_round",
+]
 # Scripts with a __main__ that are not benchmarks: scoring_fit rewrites the shipped point model, and
 # chaos has its own target (`make chaos`).
 NOT_BENCHMARKS = {"scoring_fit", "chaos", "readme_figures"}
