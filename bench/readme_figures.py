@@ -51,6 +51,13 @@ def _open_loop(d: dict[str, Any]) -> str:
     )
 
 
+def _holdout(d: dict[str, Any]) -> str:
+    return (
+        f"{_pct(_get(d, 'ordering.accuracy'))} / {_pct(_get(d, 'gaming.rate'))} / "
+        f"{_get(d, 'off_topic.recall')} / {_pct(_get(d, 'off_topic.false_flag_rate'))}"
+    )
+
+
 Row = tuple[str, str, Callable[[dict[str, Any]], str], str]
 
 ROWS: list[Row] = [
@@ -85,13 +92,17 @@ ROWS: list[Row] = [
         "≤ 5 %",
     ),
     (
-        "scoring, later held-out set: ordering / gaming wins / off-topic recall / false flags",
-        "scoring_holdout",
-        lambda d: (
-            f"{_pct(_get(d, 'ordering.accuracy'))} / {_pct(_get(d, 'gaming.rate'))} / "
-            f"{_get(d, 'off_topic.recall')} / {_pct(_get(d, 'off_topic.false_flag_rate'))}"
-        ),
+        "scoring, second held-out set (written after the last tuning, measured once): "
+        "ordering / gaming wins / off-topic recall / false flags",
+        "scoring_holdout2",
+        _holdout,
         "≥ 97 % / ≤ 5 % / ≥ 0.9 / ≤ 5 %",
+    ),
+    (
+        "scoring, first held-out set (blind when first measured, since used to find defects): same figures",
+        "scoring_holdout",
+        _holdout,
+        "",
     ),
     (
         "score preview through the stack, warm (p50 / p95)",

@@ -1,10 +1,10 @@
-"""The scorer on the later held-out answer set: ``scoring_eval.py --holdout`` under its own name.
+"""The scorer on the later held-out answer sets: ``scoring_eval.py --holdout NAME`` for each.
 
     .venv/bin/python bench/scoring_holdout.py [--modules ...] [--no-write]
 
-bench/eval/scoring_holdout/ was written by outside graders, blind to the scorer, for questions the
-first set does not use, after the scorer's constants were chosen; its labels never train the point
-model. Same figures as bench/scoring_eval.py, written to bench/results/scoring_holdout.json.
+bench/eval/scoring_holdout/ and scoring_holdout2/ were written by other outside graders, blind to
+the scorer, for questions the first set does not use; their labels never train the point model.
+Same figures as bench/scoring_eval.py, written to bench/results/<set>.json.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scoring_eval import main
+from scoring_eval import HOLDOUT_SETS, main
 
 if __name__ == "__main__":
-    sys.argv.append("--holdout")
-    main()
+    for name in HOLDOUT_SETS:
+        main([*sys.argv[1:], "--holdout", name])
