@@ -210,7 +210,6 @@ FLAG_ADVICE: dict[str, str] = {
     "recites_rubric": "Naming what interviewers listen for earns nothing; show it with what you actually did or know.",
     "echoes_question": "Restating the question earns nothing; spend those words on the answer.",
     "repetitive": "Much of the answer repeats itself; say each thing once.",
-    "generic": "The answer stays general; say what you did or would do, concretely, with a detail or a number.",
     "padded": "The answer runs long without adding substance; cut to what you would actually do and why.",
 }
 

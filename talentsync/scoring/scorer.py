@@ -105,10 +105,6 @@ BUZZWORD_DENSITY = 1.5
 # ...and at least this many of them: one "best practice" in a 55-word answer is a density of 1.8
 # but a turn of phrase, not buzzword prose (it flagged plain weak answers and halved them).
 BUZZWORD_MIN_HITS = 2
-# An answer with little substance keeps its relevance in proportion to how close its sentences come,
-# on average, to the references' sentences and listening-point examples (full at HI, none at LO).
-# Development modules: fluff 0.26-0.42, weak 0.35-0.63, strong 0.39-0.78.
-GROUNDING_LO, GROUNDING_HI = 0.30, 0.45
 REPETITION_MIN_DISTINCT = 0.6
 MIN_JUDGEABLE_WORDS = 20
 MIN_JUDGEABLE_WORDS_FOLLOW_UP = 12
@@ -196,7 +192,6 @@ class _Units:
     prose: np.ndarray  # not a keyword list
     recited: np.ndarray  # restates a listening point's label or description
     echo: np.ndarray  # restates the question
-    grounding: np.ndarray  # closeness to the nearest sentence a good answer says (-1: no references)
 
     @property
     def evidence(self) -> np.ndarray:
@@ -233,7 +228,7 @@ def _classify(
         & ((novelty <= ECHO_NOVELTY_MAX) | (q_sim >= ECHO_SURE_COS))
     )
     w = np.array([max(1, len(words(u))) for u in texts], dtype=np.float64)
-    return _Units(texts, vecs, w, prose, recited, echo, evidence_sim)
+    return _Units(texts, vecs, w, prose, recited, echo)
 
 
 def _novelty(unit: str, question_stems: set[str]) -> float:
@@ -403,8 +398,6 @@ def score_with_features(
             f"The answer circles this question's topic without answering it (fit {rel.fit:.2f}), "
             "so it keeps half of its relevance.",
         )
-    if substance.value < 0.5 and evidence.any() and units.grounding.max() > -1.0 and "off_topic" not in flags:
-        relevance = _grounded(relevance, units, evidence, flags)
     if gate.value < 0.5 and "off_topic" not in flags:
         flags.append("no_substance")
     weights = weights_for(question, has_ideal=bool(strong), has_points=bool(question.key_points))
@@ -450,27 +443,6 @@ def score_with_features(
         seems_to_answer=rel.seems if "off_topic" in flags else None,
     )
     return score, feats
-
-
-def _grounded(relevance: Part, units: _Units, evidence: np.ndarray, flags: list[str]) -> Part:
-    """Relevance for an answer with little substance, scaled by how concrete its sentences are.
-
-    Confident generalities ("I'd design it to be robust and scale gracefully, with trust at the
-    centre") sit on the question's topic, so they fit it, yet no sentence comes near anything a
-    good answer actually says. A weak but genuine answer says concrete things, even wrong ones
-    ("each server keeps its own counter"), and those sit closer to the references' sentences.
-    """
-    g = float(np.average(units.grounding[evidence], weights=units.weights[evidence]))
-    concrete = ramp(g, GROUNDING_LO, GROUNDING_HI)
-    if concrete >= 1.0:
-        return relevance
-    if concrete < 0.5:
-        flags.append("generic")
-    return Part(
-        relevance.score * concrete,
-        f"The answer stays general, far from anything a concrete answer to this question says (closeness {g:.2f}),"
-        f" so it keeps {concrete:.0%} of the relevance its topic alone would earn.",
-    )
 
 
 def _substance_gate(content: float | None) -> Gate:

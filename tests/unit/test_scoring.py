@@ -162,24 +162,6 @@ def test_padding_a_weak_answer_never_raises_it(embedder):
     assert "padded" in padded.flags
 
 
-def test_confident_generalities_score_below_a_concrete_weak_answer(embedder):
-    q = scoring_data.question("sysdesign-chat")
-    weak = (
-        "The phone sends each message to the server over HTTP and the server stores it in one MySQL table. "
-        "The other phone asks the server every few seconds for new messages. For groups the sender's phone "
-        "sends the message to each member one by one."
-    )
-    fluff = (
-        "Messaging is deeply personal, so my guiding principle would be trust and simplicity. I would put the "
-        "user's experience at the centre, make sure the design is resilient and evolves gracefully, bring the "
-        "right people together early and keep iterating on what we learn, because the best systems are invisible."
-    )
-    concrete, general = score_answer(q, weak, embedder), score_answer(q, fluff, embedder)
-    assert "generic" in general.flags and "generic" not in concrete.flags
-    assert general.overall < concrete.overall
-    assert "stays general" in general.dimensions["relevance"].explanation
-
-
 def test_a_few_on_topic_words_cannot_score_high(embedder):
     s = score_answer(scoring_data.question("backend-async-blocking"), "Event loop blocked. Use httpx.", embedder)
     assert s.overall < 40
