@@ -56,9 +56,9 @@ from talentsync.scoring.scorer import score_with_features  # noqa: E402
 EVAL_DIR = ROOT / "bench" / "eval" / "scoring"
 RESULTS = ROOT / "bench" / "results" / "scoring_eval.json"
 # Later sets, written by other outside graders for questions the first set does not use. Their
-# labels never train the point model, so they are scored with the shipped model. scoring_holdout
-# was measured blind once, then used to find defects (its README row says so); scoring_holdout2
-# was written after the last change to the scorer's constants and measured once.
+# labels never train the point model, so they are scored with the shipped model. Each was measured
+# blind once and then used in decisions (scoring_holdout to find defects, scoring_holdout2 to drop
+# a rule that hurt both); the blind result of the second is kept in scoring_holdout2_blind.json.
 HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2")
 HOLDOUT_DIR = ROOT / "bench" / "eval" / HOLDOUT_SETS[0]
 ON_TOPIC = ("strong", "weak", "terse_expert")
