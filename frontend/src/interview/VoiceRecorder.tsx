@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import { ApiError, errorMessage, upload, type UploadHandle } from '../api/client';
 import type { AudioAnswerResult } from '../api/types';
 import { Alert, ProgressBar, Spinner } from '../components/ui';
@@ -98,9 +98,11 @@ export function VoiceRecorder({
   }, [phase, onBusyChange]);
 
   // Focus follows the recorder: the button just pressed disappears, so move to the next control
-  // instead of leaving keyboard and screen-reader users on <body>.
+  // instead of leaving keyboard and screen-reader users on <body>. A layout effect runs in the
+  // same task as the render that removed the button, so there is no moment (visible under load,
+  // and to a key pressed in it) when focus sits on <body>.
   const target = focusTarget(state);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (target) focusRefs[target].current?.focus();
     // focusRefs holds stable refs; only a change of target should move focus.
   }, [target, failure]); // eslint-disable-line react-hooks/exhaustive-deps
