@@ -34,10 +34,14 @@ def evaluated(embedder):
 
 
 def test_eval_subset_ordering_and_off_topic(evaluated):
-    # Measured in-sample on this subset: ordering 0.98, off-topic recall 0.97 with 4-5 % false flags.
+    # Measured in-sample on this subset with listen-v4: ordering 0.966, off-topic recall 0.90 (36/40)
+    # with 2 % false flags. Stories are now called off topic only on a clear margin, which traded
+    # two behavioral recalls for fewer false flags; the bounds sit just below the measurement so
+    # that a one-answer float difference on another CPU does not fail CI (the aims are measured on
+    # the full sets by bench/scoring_eval.py and bench/scoring_holdout.py).
     assert evaluated["ordering"]["accuracy"] >= 0.95, evaluated["misordered"]
-    assert evaluated["off_topic"]["recall"] >= 0.9
-    assert evaluated["off_topic"]["false_flag_rate"] <= 0.08
+    assert evaluated["off_topic"]["recall"] >= 0.87
+    assert evaluated["off_topic"]["false_flag_rate"] <= 0.05
 
 
 def test_eval_subset_listening_points(evaluated):
