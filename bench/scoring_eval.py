@@ -6,9 +6,9 @@ The answers were written by an outside grader blind to the scorer and to the pac
 answers; the listening-point labels were added afterwards from each point's label and description
 only. The point model is measured leave-one-module-out. The scorer's hand-set constants were chosen
 looking at three development modules of this set (behavioral, backend-python, system-design); the
-other three are reported separately as test modules in the closing notes. ``--holdout`` scores a
-later set (bench/eval/scoring_holdout/, other questions, other graders) written after those
-constants were chosen, with the shipped model, into bench/results/scoring_holdout.json.
+other three are reported separately as test modules in the closing notes. ``--holdout NAME``
+scores one of the later sets (bench/eval/NAME/, other questions, other graders) with the shipped
+model, into bench/results/NAME.json; bench/scoring_holdout.py runs both.
 
 Besides the written answers, two gaming kinds are generated from the data:
 * ``pasted_points`` — the question's listening points pasted as a list (labels, then descriptions);

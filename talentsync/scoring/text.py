@@ -125,8 +125,12 @@ def stem(word: str) -> str:
     return w
 
 
+def is_content_word(word: str) -> bool:
+    return word.lower() not in STOPWORDS and not word.isdigit()
+
+
 def content_stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w.lower() not in STOPWORDS and not w.isdigit()}
+    return {stem(w) for w in words(text) if is_content_word(w)}
 
 
 def phrase_in(phrase: str, text_stems: set[str]) -> bool:
@@ -497,7 +501,7 @@ def lexical_variety(text: str, window: int = LEXICAL_WINDOW) -> float:
     to say. The moving window keeps long answers comparable with shorter ones.
     """
     tokens = words(text)
-    stems = [None if w.lower() in STOPWORDS or w.isdigit() else stem(w) for w in tokens]
+    stems = [stem(w) if is_content_word(w) else None for w in tokens]
     if len(stems) <= window:
         return len({s for s in stems if s}) / max(1, len(stems))
     spans = [stems[i : i + window] for i in range(0, len(stems) - window + 1, 10)]
