@@ -59,7 +59,7 @@ RESULTS = ROOT / "bench" / "results" / "scoring_eval.json"
 # labels never train the point model, so they are scored with the shipped model. Each was measured
 # blind once and then used in decisions (scoring_holdout to find defects, scoring_holdout2 to drop
 # a rule that hurt both); the blind result of the second is kept in scoring_holdout2_blind.json.
-HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2")
+HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2", "scoring_holdout3")
 ON_TOPIC = ("strong", "weak", "terse_expert")
 OFF_TOPIC = ("off_topic_same_domain", "off_topic_unrelated", "other_strong")
 GAMING = ("keyword_prose", "fluff", "padded", "echo", "pasted_points")
