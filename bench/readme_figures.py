@@ -92,20 +92,26 @@ ROWS: list[Row] = [
         "≤ 5 %",
     ),
     (
-        "scoring, second held-out set, its one blind measurement (the scorer one rule before the shipped one): "
+        "scoring, third held-out set, blind (measured once, before anyone read its answers or results): "
         "ordering / gaming wins / off-topic recall / false flags",
-        "scoring_holdout2_blind",
+        "scoring_holdout3_blind",
         _holdout,
         "≥ 97 % / ≤ 5 % / ≥ 0.9 / ≤ 5 %",
     ),
     (
-        "scoring, second held-out set, shipped scorer (not blind: that rule was dropped after seeing it): same figures",
+        "scoring, third held-out set, the previous scorer (listen-v4), also blind: same figures",
+        "scoring_holdout3_blind_listen_v4",
+        _holdout,
+        "",
+    ),
+    (
+        "scoring, second held-out set (blind when first measured, since used in decisions): same figures",
         "scoring_holdout2",
         _holdout,
         "",
     ),
     (
-        "scoring, first held-out set (blind when first measured, since used to find defects): same figures",
+        "scoring, first held-out set (blind when first measured, since used in decisions): same figures",
         "scoring_holdout",
         _holdout,
         "",

@@ -8,7 +8,7 @@ only. The point model is measured leave-one-module-out. The scorer's hand-set co
 looking at three development modules of this set (behavioral, backend-python, system-design); the
 other three are reported separately as test modules in the closing notes. ``--holdout NAME``
 scores one of the later sets (bench/eval/NAME/, other questions, other graders) with the shipped
-model, into bench/results/NAME.json; bench/scoring_holdout.py runs both.
+models, into bench/results/NAME.json; bench/scoring_holdout.py runs all three.
 
 Besides the written answers, two gaming kinds are generated from the data:
 * ``pasted_points`` — the question's listening points pasted as a list (labels, then descriptions);
@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
+from claim_fit import claim_sentences, fit_claims  # noqa: E402
 from point_fit import fit, training_pairs  # noqa: E402
 from provenance import head_commit  # noqa: E402
 
@@ -50,15 +51,17 @@ from talentsync.scoring import (  # noqa: E402
     QuestionForScoring,
     score_answer,
 )
+from talentsync.scoring.claims import ClaimModel  # noqa: E402
 from talentsync.scoring.coverage import PointModel  # noqa: E402
 from talentsync.scoring.scorer import score_with_features  # noqa: E402
 
 EVAL_DIR = ROOT / "bench" / "eval" / "scoring"
 RESULTS = ROOT / "bench" / "results" / "scoring_eval.json"
-# Later sets, written by other outside graders for questions the first set does not use. Their
-# labels never train the point model, so they are scored with the shipped model. Each was measured
-# blind once and then used in decisions (scoring_holdout to find defects, scoring_holdout2 to drop
-# a rule that hurt both); the blind result of the second is kept in scoring_holdout2_blind.json.
+# Later sets, written by other outside graders for questions no other set uses. Their answers never
+# train the models, so they are scored with the shipped ones. Each was measured blind once and then
+# used in decisions (scoring_holdout to find defects, scoring_holdout2 to drop a rule that hurt
+# both; both, with the first set, to build listen-v5). scoring_holdout3 was measured blind with
+# listen-v4 and then once with listen-v5: scoring_holdout3_blind*.json keep those runs.
 HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2", "scoring_holdout3")
 ON_TOPIC = ("strong", "weak", "terse_expert")
 OFF_TOPIC = ("off_topic_same_domain", "off_topic_unrelated", "other_strong")
@@ -153,9 +156,13 @@ def features_of(packs: dict[str, QuestionPack], it: Item, embedder: Any) -> tupl
 
 
 def score_all(
-    packs: dict[str, QuestionPack], items: list[Item], embedder: Any, models: dict[str, PointModel] | None = None
+    packs: dict[str, QuestionPack],
+    items: list[Item],
+    embedder: Any,
+    models: dict[str, PointModel] | None = None,
+    claims: dict[str, ClaimModel] | None = None,
 ) -> list[float]:
-    """Score every item, with the point model fitted without its module when ``models`` is given."""
+    """Score every item, with the models fitted without its module when ``models``/``claims`` are given."""
     latencies = []
     warmed: set[tuple[str, str]] = set()
     for it in items:
@@ -164,7 +171,7 @@ def score_all(
             score_answer(q, "warm up the reference cache", embedder)
             warmed.add((it.module, it.slug))
         t0 = time.perf_counter()
-        it.score = score_answer(q, it.text, embedder, (models or {}).get(it.module))
+        it.score = score_answer(q, it.text, embedder, (models or {}).get(it.module), (claims or {}).get(it.module))
         latencies.append((time.perf_counter() - t0) * 1000)
     return latencies
 
@@ -183,6 +190,13 @@ def leave_one_module_out(
             models[m] = fit(pairs, mask)
             sizes[m] = int(mask.sum())
     return models, sizes
+
+
+def claims_leave_one_module_out(embedder: Any, modules: Iterable[str]) -> dict[str, ClaimModel]:
+    """Per evaluated module, a claim model fitted on the sentences of every *other* module."""
+    _, all_items = load_items()
+    x, y, mods = claim_sentences(all_items, embedder)
+    return {m: fit_claims(x, y, mods != m) for m in modules if (mods != m).any()}
 
 
 def _share(score: AnswerScore) -> float:
@@ -338,10 +352,12 @@ def main(argv: list[str] | None = None) -> None:
     if not items:
         sys.exit("no evaluation answers found")
     models: dict[str, PointModel] = {}
+    claims: dict[str, ClaimModel] = {}
     sizes: dict[str, int] = {}
     if not (args.in_sample or args.holdout):
         models, sizes = leave_one_module_out(packs, items, embedder, sorted(packs))
-    latencies = score_all(packs, items, embedder, models)
+        claims = claims_leave_one_module_out(embedder, sorted(packs))
+    latencies = score_all(packs, items, embedder, models, claims)
     result = metrics(packs, items)
     result["point_model"] = (
         "shipped model (fitted on bench/eval/scoring only; this set's labels were never used)"
@@ -353,7 +369,9 @@ def main(argv: list[str] | None = None) -> None:
     # Same answer, same score: re-score a sample and compare exactly.
     sample = items[:: max(1, len(items) // 40)]
     same = all(
-        score_answer(question_for(packs[it.module], it.slug), it.text, embedder, models.get(it.module)).model_dump()
+        score_answer(
+            question_for(packs[it.module], it.slug), it.text, embedder, models.get(it.module), claims.get(it.module)
+        ).model_dump()
         == it.score.model_dump()  # type: ignore[union-attr]
         for it in sample
     )

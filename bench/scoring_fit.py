@@ -1,8 +1,8 @@
-"""Fit the listening-point model on every hand-labelled answer and write it into the scorer.
+"""Fit the listening-point and claim models on every hand-labelled answer and write them into the scorer.
 
     .venv/bin/python bench/scoring_fit.py
 
-Writes talentsync/scoring/point_model.py. How well it generalises is measured separately, by
+Writes talentsync/scoring/point_model.py and claim_model.py. How well it generalises is measured separately, by
 bench/scoring_eval.py, which re-fits with each module left out and scores that module with the
 model that never saw it (leave-one-module-out), so the reported figures are on unseen labels.
 Changing the model changes scores: bump SCORER_VERSION with it.
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from claim_fit import claim_sentences, fit_claims, render_claims  # noqa: E402
 from point_fit import fit, render, training_pairs  # noqa: E402
 from scoring_eval import features_of, load_items  # noqa: E402
 
@@ -41,6 +42,17 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(out)], cwd=ROOT, check=False)
     print(note)
     print(f"wrote {out.relative_to(ROOT)}")
+
+    x, y, _ = claim_sentences(items, embedder)
+    claims_note = (
+        f"Fitted on {len(y)} sentences ({int(y.sum())} claim-free) of the hand-written answers of "
+        f"{len(modules)} modules at commit {commit[:12]}: a bias, then one weight per dimension of "
+        "the all-MiniLM-L6-v2 sentence vector."
+    )
+    claims_out = ROOT / "talentsync" / "scoring" / "claim_model.py"
+    claims_out.write_text(render_claims(fit_claims(x, y), claims_note))
+    print(claims_note)
+    print(f"wrote {claims_out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

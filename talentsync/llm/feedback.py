@@ -211,6 +211,7 @@ FLAG_ADVICE: dict[str, str] = {
     "echoes_question": "Restating the question earns nothing; spend those words on the answer.",
     "repetitive": "Much of the answer repeats itself; say each thing once.",
     "padded": "The answer runs long without adding substance; cut to what you would actually do and why.",
+    "no_claims": "Most of the answer makes no concrete claim; say what you did or would do, and what happened.",
 }
 
 

@@ -83,7 +83,7 @@ class AnswerScore(BaseModel):
     word_count: int
     scorer_version: str
     # Honesty flags raised while scoring ("off_topic", "keyword_stuffing", "recites_rubric",
-    # "echoes_question", "buzzwords", "padded", "repetitive", "no_substance", "truncated",
+    # "echoes_question", "buzzwords", "no_claims", "padded", "repetitive", "no_substance", "truncated",
     # "empty"); empty when ordinary.
     flags: list[str] = Field(default_factory=list)
     # For an off-topic answer that fits another question of the module better: that question.

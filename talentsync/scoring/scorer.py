@@ -31,6 +31,8 @@ import numpy as np
 
 from talentsync.embeddings import Embedder
 from talentsync.scoring import form
+from talentsync.scoring.claim_model import CLAIM_MODEL
+from talentsync.scoring.claims import ClaimModel, claim_free_share
 from talentsync.scoring.coverage import FEATURES, AnswerContext, PointModel, coverage, term_density
 from talentsync.scoring.form import Gate, Part, ramp
 from talentsync.scoring.models import (
@@ -59,7 +61,7 @@ from talentsync.scoring.text import (
     words,
 )
 
-SCORER_VERSION = "listen-v4"
+SCORER_VERSION = "listen-v5"
 
 # --- calibration (all-MiniLM-L6-v2; bench/scoring_calibrate.py prints the distributions) --------
 # fit = 0.6 x best strong-answer centroid + 0.4 x best question/paraphrase.
@@ -105,6 +107,11 @@ BUZZWORD_DENSITY = 1.5
 # ...and at least this many of them: one "best practice" in a 55-word answer is a density of 1.8
 # but a turn of phrase, not buzzword prose (it flagged plain weak answers and halved them).
 BUZZWORD_MIN_HITS = 2
+# What an answer flagged as gaming (and without substance) keeps of its relevance.
+GAMING_RELEVANCE_KEEP = 0.25
+# Share of an answer's sentences making no concrete claim (claims.py) that earns the "no_claims"
+# flag, when the answer also lacks substance.
+NO_CLAIMS_FLAG_SHARE = 0.6
 REPETITION_MIN_DISTINCT = 0.6
 MIN_JUDGEABLE_WORDS = 20
 MIN_JUDGEABLE_WORDS_FOLLOW_UP = 12
@@ -226,9 +233,21 @@ def _classify(
         (q_sim >= ECHO_COS)
         & (q_sim >= evidence_sim - ECHO_MARGIN)
         & ((novelty <= ECHO_NOVELTY_MAX) | (q_sim >= ECHO_SURE_COS))
-    )
+    ) | np.array([bool(_ABOUT_THE_QUESTION.search(u)) for u in texts], dtype=bool)
     w = np.array([max(1, len(words(u))) for u in texts], dtype=np.float64)
     return _Units(texts, vecs, w, prose, recited, echo)
+
+
+# A sentence about the question itself ("so the question is about...", "what you're asking is")
+# says what is being asked, not what the answer is, however far its words stray from the question's.
+_ABOUT_THE_QUESTION = re.compile(
+    r"\b(?:the|this|your) question (?:is (?:about|asking|really)|asks|really|gets at|here is)"
+    r"|\bthis question\b|\b(?:good|great|important|interesting|fair|tricky|big) question\b"
+    r"|\byou(?:'re| are) (?:really |basically |essentially )?asking\b"
+    r"|\bwhat(?:'s| is| was) being asked\b"
+    r"|\b(?:that's|this is|it's|that is) (?:really |basically |essentially )?asking\b",
+    re.IGNORECASE,
+)
 
 
 def _novelty(unit: str, question_stems: set[str]) -> float:
@@ -295,14 +314,22 @@ def _ideal(answer_vec: np.ndarray | None, own: FitProfile) -> tuple[Part, float]
 
 
 def score_answer(
-    question: QuestionForScoring, answer: str, embedder: Embedder, model: PointModel | None = None
+    question: QuestionForScoring,
+    answer: str,
+    embedder: Embedder,
+    model: PointModel | None = None,
+    claims: ClaimModel | None = None,
 ) -> AnswerScore:
     """Score ``answer`` to ``question``; deterministic, never raises on odd text."""
-    return score_with_features(question, answer, embedder, model)[0]
+    return score_with_features(question, answer, embedder, model, claims)[0]
 
 
 def score_with_features(
-    question: QuestionForScoring, answer: str, embedder: Embedder, model: PointModel | None = None
+    question: QuestionForScoring,
+    answer: str,
+    embedder: Embedder,
+    model: PointModel | None = None,
+    claims: ClaimModel | None = None,
 ) -> tuple[AnswerScore, np.ndarray]:
     """The score and the listening-point feature matrix behind it (for fitting the point model)."""
     text = (answer or "").strip()
@@ -389,14 +416,27 @@ def score_with_features(
         # Only where it is what the answer consists of: "ensures" and "provides" in an answer that
         # shows what the interviewer listens for are ordinary words, not buzzword prose.
         flags.append("buzzwords")
+    claim_free = claim_free_share(claims or CLAIM_MODEL, units.vecs[evidence], units.weights[evidence])
+    if substance.value < 0.5:
+        # Without substance, staying on the topic is worth only as much as the answer says something
+        # concrete: fluff keeps little of its relevance, a thin but genuine attempt keeps most of it.
+        relevance = Part(
+            relevance.score * (1.0 - claim_free),
+            relevance.explanation
+            if claim_free < 0.05
+            else relevance.explanation[:-1] + f"; {claim_free:.0%} of it makes no concrete claim, "
+            "so that share of its relevance is not counted.",
+        )
+        if claim_free >= NO_CLAIMS_FLAG_SHARE:
+            flags.append("no_claims")
     gaming = {"echoes_question", "recites_rubric", "keyword_stuffing", "buzzwords"} & set(flags)
     if gaming and substance.value < 0.5:
         # Staying on topic by restating it, reciting the rubric or stringing buzzwords together is
-        # not answering: such an answer keeps only half of its relevance.
+        # not answering: such an answer keeps a quarter of its relevance.
         relevance = Part(
-            relevance.score * 0.5,
+            relevance.score * GAMING_RELEVANCE_KEEP,
             f"The answer circles this question's topic without answering it (fit {rel.fit:.2f}), "
-            "so it keeps half of its relevance.",
+            f"so it keeps {GAMING_RELEVANCE_KEEP:.0%} of its relevance.",
         )
     if gate.value < 0.5 and "off_topic" not in flags:
         flags.append("no_substance")

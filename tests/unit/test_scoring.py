@@ -34,7 +34,7 @@ def evaluated(embedder):
 
 
 def test_eval_subset_ordering_and_off_topic(evaluated):
-    # Measured in-sample on this subset with listen-v4: ordering 0.966, off-topic recall 0.90 (36/40)
+    # Measured in-sample on this subset with listen-v5: ordering 0.9625, off-topic recall 0.90 (36/40)
     # with 2 % false flags. Stories are now called off topic only on a clear margin, which traded
     # two behavioral recalls for fewer false flags; the bounds sit just below the measurement so
     # that a one-answer float difference on another CPU does not fail CI (the aims are measured on
@@ -53,9 +53,9 @@ def test_eval_subset_listening_points(evaluated):
 
 def test_eval_subset_gaming_is_rare_and_reciting_never_pays(evaluated):
     gaming = evaluated["gaming"]
-    # Not yet at the 5 % aim overall (see bench/results/scoring_eval.json); measured 0.06 in-sample on
-    # this subset with listen-v4, so this guards against regressions with a margin.
-    assert gaming["rate"] <= 0.10, gaming
+    # Measured 0.025 in-sample on this subset with listen-v5 (0.06 with listen-v4); the full sets'
+    # figures are in bench/results/scoring_eval.json and scoring_holdout*.json.
+    assert gaming["rate"] <= 0.05, gaming
     assert gaming["by_kind"]["pasted_points"].startswith("0/"), gaming
 
 
@@ -183,7 +183,7 @@ def test_points_without_examples_still_separate_strong_from_weak(embedder, tripl
     weak = score_answer(q, triple["weak"], embedder)
     assert strong.overall >= weak.overall + 30, (strong.overall, weak.overall)
 
-    # Credit as the coverage score counts it: listen-v4's model calls most content points of these
+    # Credit as the coverage score counts it: the listen-v4 and -v5 models calls most content points of these
     # strong answers "partly" rather than "covered" (it is stricter without examples), none "missed".
     def credit(score):
         return sum(1.0 if k.status == "covered" else 0.5 if k.status == "partly" else 0.0 for k in score.key_points)
@@ -192,3 +192,52 @@ def test_points_without_examples_still_separate_strong_from_weak(embedder, tripl
         [k.status for k in strong.key_points],
         [k.status for k in weak.key_points],
     )
+
+
+def test_talk_about_the_question_is_not_an_answer(embedder):
+    q = scoring_data.question("backend-idempotent-api")
+    meta = (
+        "That's a great question, and one every backend engineer meets sooner or later. "
+        "I think it's really asking whether I understand what can go wrong when a client sends the same request twice. "
+        "What you're asking, basically, is how I'd keep a customer's money safe when the network misbehaves."
+    )
+    s = score_answer(q, meta, embedder)
+    assert "echoes_question" in s.flags and s.overall < 10, (s.overall, s.flags)
+
+
+def test_claim_model_tells_fluff_from_a_thin_genuine_sentence(embedder):
+    from talentsync.scoring.claim_model import CLAIM_MODEL
+    from talentsync.scoring.references import embed_unit
+
+    sentences = [
+        "Great teams understand that trust and openness are the foundation of everything they build together.",
+        "I'd put a counter per user in Redis and reject the request once it passes a hundred a minute.",
+    ]
+    free = CLAIM_MODEL.claim_free(embed_unit(embedder, sentences))
+    assert free is not None and free.tolist() == [True, False]
+    # Vectors of another embedder (another dimension) are not guessed at.
+    assert CLAIM_MODEL.claim_free(embed_unit(embedder, sentences)[:, :100]) is None
+
+
+def test_confident_fluff_scores_below_a_thin_genuine_attempt(embedder):
+    from talentsync.scoring.claims import ClaimModel
+
+    q = scoring_data.question("sysdesign-rate-limiter")
+    thin = (
+        "I'd probably just use a library for it, something that counts how many calls each customer makes and "
+        "blocks them if they go over. We'd set the limit in a config file and change it when people complain."
+    )
+    fluff = (
+        "When I think about limiting API requests per customer, I always come back to the same principles: "
+        "fairness, clarity and resilience. Customers deserve limits they can understand and rely on, and the "
+        "platform deserves protection from anyone who overwhelms it. The right design balances both, evolves as "
+        "usage grows, and is owned by the whole team. Getting that balance right is what separates a great API "
+        "from a merely good one."
+    )
+    genuine = score_answer(q, thin, embedder)
+    confident = score_answer(q, fluff, embedder)
+    assert confident.overall < genuine.overall, (confident.overall, genuine.overall)
+    assert "no_claims" in confident.flags and "no_claims" not in genuine.flags
+    # Both show nothing the interviewer listens for; on topic alone, the fluff would not lose.
+    blind = ClaimModel(weights=(-10.0,) + (0.0,) * 384)
+    assert score_answer(q, fluff, embedder, claims=blind).overall >= genuine.overall

@@ -1,0 +1,46 @@
+"""Sentences that say nothing concrete: a linear model over the sentence embedding.
+
+Confident fluff ("I always start from the needs of the customer and build something robust and
+simple"), buzzword prose and restatements of the question stay on the topic, so similarity to the
+question cannot tell them from a weak but genuine attempt ("I'd put a counter in Redis per user").
+What differs is what the sentence does: a genuine answer, however thin, says what the candidate
+did or would do; these sentences only sound like it. A logistic regression over the sentence
+vector that scoring already computes, fitted on the outside graders' answers (sentences of fluff,
+keyword prose and echo answers against sentences of strong, weak and terse ones), tells them apart
+(bench/claim_fit.py fits it; bench/scoring_eval.py measures it on modules it was not fitted on).
+
+It costs one dot product per sentence. It reads vectors of the embedder it was fitted with
+(all-MiniLM-L6-v2, both backends); with any other dimension it stays silent rather than guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# A sentence counts as claim-free when the model is more sure than not.
+CLAIM_FREE_P = 0.5
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    """P(sentence makes no concrete claim) = sigmoid(bias + weights . vector)."""
+
+    weights: tuple[float, ...]  # bias first, then one weight per embedding dimension
+
+    def claim_free(self, vecs: np.ndarray) -> np.ndarray | None:
+        """Per sentence vector, whether it makes no concrete claim; None if the model cannot read them."""
+        w = np.asarray(self.weights)
+        if vecs.ndim != 2 or vecs.shape[1] != len(w) - 1 or not len(vecs):
+            return None
+        z = w[0] + vecs @ w[1:]
+        return 1.0 / (1.0 + np.exp(-z)) > CLAIM_FREE_P
+
+
+def claim_free_share(model: ClaimModel, vecs: np.ndarray, weights: np.ndarray) -> float:
+    """Word-weighted share of the sentences that make no concrete claim (0 when unknown)."""
+    free = model.claim_free(vecs)
+    if free is None or float(weights.sum()) <= 0:
+        return 0.0
+    return float((weights * free).sum() / weights.sum())
