@@ -420,14 +420,16 @@ def score_with_features(
     if substance.value < 0.5:
         # Without substance, staying on the topic is worth only as much as the answer says something
         # concrete: fluff keeps little of its relevance, a thin but genuine attempt keeps most of it.
+        # An off-topic answer is told that it is off topic, which is what matters for it.
+        told = claim_free >= 0.05 and "off_topic" not in flags
         relevance = Part(
             relevance.score * (1.0 - claim_free),
-            relevance.explanation
-            if claim_free < 0.05
-            else relevance.explanation[:-1] + f"; {claim_free:.0%} of it makes no concrete claim, "
-            "so that share of its relevance is not counted.",
+            relevance.explanation[:-1] + f"; {claim_free:.0%} of it makes no concrete claim, "
+            "so that share of its relevance is not counted."
+            if told
+            else relevance.explanation,
         )
-        if claim_free >= NO_CLAIMS_FLAG_SHARE:
+        if claim_free >= NO_CLAIMS_FLAG_SHARE and "off_topic" not in flags:
             flags.append("no_claims")
     gaming = {"echoes_question", "recites_rubric", "keyword_stuffing", "buzzwords"} & set(flags)
     if gaming and substance.value < 0.5:
