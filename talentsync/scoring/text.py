@@ -58,8 +58,8 @@ def unwrap_lines(text: str) -> str:
     mid-sentence ("...a migration that added a NOT NULL column with a default to our orders
     table,\n about 40 million rows"). Left as it is, every line becomes a fragment that means
     nothing on its own. A break is undone when the next line continues the sentence: it is not a
-    bullet, and it starts in lower case or follows a long line left open. Blank lines, bullets
-    and short unpunctuated lines (a typed list without markers) keep their breaks.
+    bullet, and it starts in lower case or follows a long line (not a bullet) left open. Blank
+    lines, bullets and short unpunctuated lines (a typed list without markers) keep their breaks.
     """
     lines = text.split("\n")
     out: list[str] = []
@@ -71,7 +71,11 @@ def unwrap_lines(text: str) -> str:
             and stripped
             and not _BULLET_RE.match(stripped)
             and not _LINE_END_RE.search(prev)
-            and (stripped[0].islower() or len(prev.split()) >= WRAPPED_LINE_WORDS)
+            and (
+                stripped[0].islower()
+                # After a bullet, a capitalised line is the next item or paragraph, not its tail.
+                or (len(prev.split()) >= WRAPPED_LINE_WORDS and not _BULLET_RE.match(prev.lstrip()))
+            )
         ):
             out[-1] = f"{prev} {stripped}"
         else:

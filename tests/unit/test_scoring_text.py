@@ -34,6 +34,20 @@ def test_a_lower_case_continuation_joins_even_a_short_line():
     assert unwrap_lines("We used Redis\nfor the counters.") == "We used Redis for the counters."
 
 
+def test_a_capitalised_line_after_a_long_bullet_starts_anew():
+    text = (
+        "- Compares the model with a simple baseline and a confidence interval\n"
+        "Explains why accuracy misleads at half a percent prevalence.\n"
+        "- Sets the threshold from the cost of a missed fraud versus a false\n"
+        "alarm"
+    )
+    assert split_sentences(text) == [
+        "Compares the model with a simple baseline and a confidence interval",
+        "Explains why accuracy misleads at half a percent prevalence.",
+        "Sets the threshold from the cost of a missed fraud versus a false alarm",
+    ]
+
+
 def test_repeating_the_same_words_has_less_variety_than_saying_new_things():
     varied = (
         "We keyed each charge by a client idempotency key stored under a unique constraint, replayed the stored "
