@@ -92,15 +92,33 @@ ROWS: list[Row] = [
         "≤ 5 %",
     ),
     (
-        "scoring, third held-out set, blind (measured once, before anyone read its answers or results): "
-        "ordering / gaming wins / off-topic recall / false flags",
-        "scoring_holdout3_blind",
+        "scoring, fourth held-out set, shipped scorer, blind (measured once, before anyone read its answers or "
+        "results): ordering / gaming wins / off-topic recall / false flags",
+        "scoring_holdout4_blind",
         _holdout,
         "≥ 97 % / ≤ 5 % / ≥ 0.9 / ≤ 5 %",
     ),
     (
+        "scoring, fourth held-out set, the previous scorer (listen-v4), also blind: same figures",
+        "scoring_holdout4_blind_listen_v4",
+        _holdout,
+        "",
+    ),
+    (
+        "scoring, third held-out set, blind, with the shipped scorer one text-splitting fix earlier: same figures",
+        "scoring_holdout3_blind",
+        _holdout,
+        "",
+    ),
+    (
         "scoring, third held-out set, the previous scorer (listen-v4), also blind: same figures",
         "scoring_holdout3_blind_listen_v4",
+        _holdout,
+        "",
+    ),
+    (
+        "scoring, third held-out set, shipped scorer (not blind: the fix above was found on it): same figures",
+        "scoring_holdout3",
         _holdout,
         "",
     ),

@@ -8,7 +8,7 @@ only. The point model is measured leave-one-module-out. The scorer's hand-set co
 looking at three development modules of this set (behavioral, backend-python, system-design); the
 other three are reported separately as test modules in the closing notes. ``--holdout NAME``
 scores one of the later sets (bench/eval/NAME/, other questions, other graders) with the shipped
-models, into bench/results/NAME.json; bench/scoring_holdout.py runs all three.
+models, into bench/results/NAME.json; bench/scoring_holdout.py runs all four.
 
 Besides the written answers, two gaming kinds are generated from the data:
 * ``pasted_points`` — the question's listening points pasted as a list (labels, then descriptions);
@@ -61,7 +61,8 @@ RESULTS = ROOT / "bench" / "results" / "scoring_eval.json"
 # train the models, so they are scored with the shipped ones. Each was measured blind once and then
 # used in decisions (scoring_holdout to find defects, scoring_holdout2 to drop a rule that hurt
 # both; both, with the first set, to build listen-v5). scoring_holdout3 was measured blind with
-# listen-v4 and then once with listen-v5: scoring_holdout3_blind*.json keep those runs.
+# listen-v4 and then once with listen-v5, then used to find a text-splitting fix; scoring_holdout4
+# was measured blind with both scorers as shipped. scoring_holdout*_blind*.json keep those runs.
 HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2", "scoring_holdout3", "scoring_holdout4")
 ON_TOPIC = ("strong", "weak", "terse_expert")
 OFF_TOPIC = ("off_topic_same_domain", "off_topic_unrelated", "other_strong")

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/scoring_holdout.py [--modules ...] [--no-write]
 
-bench/eval/scoring_holdout/, scoring_holdout2/ and scoring_holdout3/ were written by other outside
-graders, blind to the scorer, for questions no other set uses; their answers never train the models.
+bench/eval/scoring_holdout/ to scoring_holdout4/ were written by other outside graders, blind to the
+scorer, for questions no other set uses; their answers never train the models.
 Same figures as bench/scoring_eval.py, written to bench/results/<set>.json.
 """
 
