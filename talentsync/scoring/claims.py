@@ -11,10 +11,14 @@ keyword prose and echo answers against sentences of strong, weak and terse ones)
 
 It costs one dot product per sentence. It reads vectors of the embedder it was fitted with
 (all-MiniLM-L6-v2, both backends); with any other dimension it stays silent rather than guess.
+
+Sentences about the question itself ("that's a great question", "what you're asking is") are
+recognised by their wording and are not evidence at all (the scorer counts them as restating it).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,3 +48,20 @@ def claim_free_share(model: ClaimModel, vecs: np.ndarray, weights: np.ndarray) -
     if free is None or float(weights.sum()) <= 0:
         return 0.0
     return float((weights * free).sum() / weights.sum())
+
+
+# A sentence about the question itself ("so the question is about...", "what you're asking is")
+# says what is being asked, not what the answer is, however far its words stray from the question's.
+_ABOUT_THE_QUESTION_RE = re.compile(
+    r"\b(?:the|this|your) question (?:is (?:about|asking|really)|asks|really|gets at|here is)"
+    r"|\bthis question\b|\b(?:good|great|important|interesting|fair|tricky|big) question\b"
+    r"|\byou(?:'re| are) (?:really |basically |essentially )?asking\b"
+    r"|\bwhat(?:'s| is| was) being asked\b"
+    r"|\b(?:that's|this is|it's|that is) (?:really |basically |essentially )?asking\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_question(sentence: str) -> bool:
+    """Whether the sentence talks about the question ("that's a great question") instead of answering it."""
+    return bool(_ABOUT_THE_QUESTION_RE.search(sentence))

@@ -5,7 +5,8 @@ Six dimensions, each 0-100 with a one-sentence explanation, weighted per categor
 
 * ``relevance`` — does the answer answer *this* question? Its fit (closeness to the question, its
   paraphrases and its strong answers) is compared with every other question of the module; an
-  answer that fits a neighbour better is off topic, and the report names that question.
+  answer that fits a neighbour better is off topic, and the report names that question. Without
+  substance, an answer keeps it only for its sentences that make a concrete claim (``claims.py``).
 * ``ideal_similarity`` — closeness to the *nearest* of several strong answers that tell different
   stories or take different approaches, so one model story is not the only right one.
 * ``coverage`` — listening points with evidence (see ``coverage.py``): negated evidence does not
@@ -14,7 +15,8 @@ Six dimensions, each 0-100 with a one-sentence explanation, weighted per categor
   (relevance and coverage), so fluff, padding and keyword prose cannot ride on their shape.
 
 Gaming is neutralised before anything is measured: keyword lists, sentences that recite the
-listening points themselves and sentences that merely restate the question are not evidence.
+listening points themselves and sentences that merely restate or talk about the question are not
+evidence.
 Calibration constants were measured on the packs (``bench/scoring_calibrate.py``), and the
 held-out evaluation set (``bench/scoring_eval.py``) checks them; changing them changes scores, so
 bump ``SCORER_VERSION`` with them: percentiles only compare answers scored by the same version.
@@ -32,7 +34,7 @@ import numpy as np
 from talentsync.embeddings import Embedder
 from talentsync.scoring import form
 from talentsync.scoring.claim_model import CLAIM_MODEL
-from talentsync.scoring.claims import ClaimModel, claim_free_share
+from talentsync.scoring.claims import ClaimModel, about_the_question, claim_free_share
 from talentsync.scoring.coverage import FEATURES, AnswerContext, PointModel, coverage, term_density
 from talentsync.scoring.form import Gate, Part, ramp
 from talentsync.scoring.models import (
@@ -233,21 +235,9 @@ def _classify(
         (q_sim >= ECHO_COS)
         & (q_sim >= evidence_sim - ECHO_MARGIN)
         & ((novelty <= ECHO_NOVELTY_MAX) | (q_sim >= ECHO_SURE_COS))
-    ) | np.array([bool(_ABOUT_THE_QUESTION.search(u)) for u in texts], dtype=bool)
+    ) | np.array([about_the_question(u) for u in texts], dtype=bool)
     w = np.array([max(1, len(words(u))) for u in texts], dtype=np.float64)
     return _Units(texts, vecs, w, prose, recited, echo)
-
-
-# A sentence about the question itself ("so the question is about...", "what you're asking is")
-# says what is being asked, not what the answer is, however far its words stray from the question's.
-_ABOUT_THE_QUESTION = re.compile(
-    r"\b(?:the|this|your) question (?:is (?:about|asking|really)|asks|really|gets at|here is)"
-    r"|\bthis question\b|\b(?:good|great|important|interesting|fair|tricky|big) question\b"
-    r"|\byou(?:'re| are) (?:really |basically |essentially )?asking\b"
-    r"|\bwhat(?:'s| is| was) being asked\b"
-    r"|\b(?:that's|this is|it's|that is) (?:really |basically |essentially )?asking\b",
-    re.IGNORECASE,
-)
 
 
 def _novelty(unit: str, question_stems: set[str]) -> float:
