@@ -246,6 +246,9 @@ def _novelty(unit: str, question_stems: set[str]) -> float:
     return len(stems - question_stems) / len(stems) if stems else 0.0
 
 
+_ADDRESSES = "The answer addresses this question"
+
+
 @dataclass(frozen=True)
 class _Relevance:
     part: Part
@@ -277,7 +280,7 @@ def _relevance(
     if seems is not None and contrast < 0.5:
         why = f'The answer fits another question better: "{seems}"'
     elif score >= 75:
-        why = "The answer addresses this question"
+        why = _ADDRESSES
     elif score >= 45:
         why = "The answer is partly about this question but drifts or stays general"
     elif score >= 20:
@@ -412,10 +415,12 @@ def score_with_features(
         # concrete: fluff keeps little of its relevance, a thin but genuine attempt keeps most of it.
         # An off-topic answer is told that it is off topic, which is what matters for it.
         told = claim_free >= 0.05 and "off_topic" not in flags
+        # "Addresses this question" would overstate a score cut for fluff: it is on the topic.
+        verdict = relevance.explanation[:-1].replace(_ADDRESSES, "The answer is on this question's topic", 1)
         relevance = Part(
             relevance.score * (1.0 - claim_free),
-            relevance.explanation[:-1] + f"; {claim_free:.0%} of it makes no concrete claim, "
-            "so that share of its relevance is not counted."
+            f"{verdict}, but {claim_free:.0%} of it makes no concrete claim, so that share of its relevance "
+            "is not counted."
             if told
             else relevance.explanation,
         )
