@@ -7,6 +7,7 @@ import { StaffTabs } from '../components/StaffTabs';
 import { Alert, Badge, ErrorAlert, LoadingBlock, PageHeader, ScoreBar, Spinner } from '../components/ui';
 import { dimensionLabel, formatScore, scoreTone } from '../lib/format';
 import { useResource } from '../lib/useResource';
+import { FlagChips } from '../report/FlagChips';
 
 const SYNC_LABEL: Record<string, { text: string; tone: string; title: string }> = {
   synced: { text: 'vectors current', tone: 'good', title: 'Every vector of this question holds its current text.' },
@@ -251,7 +252,7 @@ function QuestionDetail({ question, sync, onEdit }: { question: BankQuestion; sy
             </span>{' '}
             <span className="small muted">scorer {result.scorer_version}</span>
           </p>
-          {result.flags.length > 0 && <p className="small">Flags: {result.flags.join(', ').replace(/_/g, ' ')}</p>}
+          <FlagChips flags={result.flags} />
           {result.seems_to_answer && (
             <p className="small seems-to-answer">
               Seems to answer: <q>{result.seems_to_answer}</q>

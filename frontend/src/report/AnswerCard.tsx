@@ -4,6 +4,7 @@ import type { ReportAnswer } from '../api/types';
 import { Badge, ScoreBar } from '../components/ui';
 import { dimensionLabel, formatScore, kindLabel, ordinal, scoreTone } from '../lib/format';
 import { DeliveryPanel } from './DeliveryPanel';
+import { FlagChips } from './FlagChips';
 
 function transcriptText(t: ReportAnswer['transcript']): string | null {
   if (!t) return null;
@@ -22,34 +23,6 @@ interface EarlierAttempt {
   created_at: string;
 }
 type AnswerItem = ReportAnswer & { attempt?: number; earlier_attempts?: EarlierAttempt[] };
-
-const FLAG_LABELS: Record<string, string> = {
-  off_topic: 'Off topic',
-  keyword_stuffing: 'Keyword stuffing',
-  recites_rubric: 'Recites the rubric',
-  echoes_question: 'Restates the question',
-  no_substance: 'Little substance',
-  buzzwords: 'Buzzwords',
-  no_claims: 'No concrete claims',
-  padded: 'Padded',
-  repetitive: 'Repetitive',
-  truncated: 'Only the start was analysed',
-  empty: 'Empty answer',
-};
-
-const FLAG_HELP: Record<string, string> = {
-  off_topic: 'The answer does not address the question that was asked.',
-  keyword_stuffing: 'Listing buzzwords without explaining them earns nothing.',
-  recites_rubric: 'Naming what interviewers listen for earns nothing; show it instead.',
-  echoes_question: 'Restating the question earns nothing.',
-  no_substance: 'Structure, detail and length count only as far as the answer shows what the interviewer listens for.',
-  buzzwords: 'Words like "ensures", "leverages" and "robust" make no claim; say what actually happens.',
-  no_claims: 'Most sentences sound like an answer but claim nothing checkable; say what you did or would do, and what happened.',
-  padded: 'The answer runs long without adding substance; saying the same thing at length costs points.',
-  repetitive: 'The answer repeats itself; say each point once.',
-  truncated: 'Very long answers are analysed up to about six minutes of speech.',
-  empty: 'Nothing was said or typed.',
-};
 
 const STATUS_ICON = { covered: '✓', partly: '◐', missed: '✗' } as const;
 const STATUS_TEXT = { covered: 'Shown:', partly: 'Partly shown:', missed: 'Missed:' } as const;
@@ -119,15 +92,7 @@ export function AnswerCard({ item, number }: { item: AnswerItem; number: number 
         )}
       </header>
 
-      {scores?.flags && scores.flags.length > 0 && (
-        <div className="flag-row" data-testid="score-flags">
-          {scores.flags.map((f) => (
-            <span key={f} className="chip chip-ok" title={FLAG_HELP[f] ?? f}>
-              ⚠ {FLAG_LABELS[f] ?? f.replace(/_/g, ' ')}
-            </span>
-          ))}
-        </div>
-      )}
+      {scores?.flags && <FlagChips flags={scores.flags} />}
 
       {scores?.seems_to_answer && (
         <p className="small seems-to-answer" data-testid="seems-to-answer">
