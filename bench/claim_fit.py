@@ -17,7 +17,7 @@ import textwrap
 from typing import Any
 
 import numpy as np
-from point_fit import _irls
+from point_fit import irls
 
 from talentsync.scoring.claims import ClaimModel
 from talentsync.scoring.references import embed_unit
@@ -48,7 +48,7 @@ def fit_claims(x: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None) -> 
     if mask is not None:
         x, y = x[mask], y[mask]
     z = np.hstack([np.ones((len(x), 1)), x])
-    return ClaimModel(weights=tuple(round(float(v), 6) for v in _irls(z, y, L2)))
+    return ClaimModel(weights=tuple(round(float(v), 6) for v in irls(z, y, L2)))
 
 
 def render_claims(model: ClaimModel, note: str) -> str:

@@ -44,7 +44,7 @@ def training_pairs(items, features_of) -> Pairs:  # type: ignore[no-untyped-def]
     return Pairs(np.asarray(xs), np.asarray(cov), np.asarray(shown), np.asarray(mods))
 
 
-def _irls(x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) -> np.ndarray:
+def irls(x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) -> np.ndarray:
     _, d = x.shape
     w = np.zeros(d)
     penalty = l2 * np.eye(d)
@@ -70,8 +70,8 @@ def fit(pairs: Pairs, mask: np.ndarray | None = None) -> PointModel:
     ys = pairs.shown if mask is None else pairs.shown[mask]
     assert z.shape[1] == len(FEATURES) + 1
     return PointModel(
-        covered=tuple(round(float(v), 6) for v in _irls(z, yc)),
-        shown=tuple(round(float(v), 6) for v in _irls(z, ys)),
+        covered=tuple(round(float(v), 6) for v in irls(z, yc)),
+        shown=tuple(round(float(v), 6) for v in irls(z, ys)),
         mean=tuple(round(float(v), 6) for v in mean),
         scale=tuple(round(float(v), 6) for v in scale),
     )

@@ -23,9 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# A sentence counts as claim-free when the model is more sure than not.
-CLAIM_FREE_P = 0.5
-
 
 @dataclass(frozen=True)
 class ClaimModel:
@@ -38,8 +35,8 @@ class ClaimModel:
         w = np.asarray(self.weights)
         if vecs.ndim != 2 or vecs.shape[1] != len(w) - 1 or not len(vecs):
             return None
-        z = w[0] + vecs @ w[1:]
-        return 1.0 / (1.0 + np.exp(-z)) > CLAIM_FREE_P
+        # Claim-free when the model is more sure than not: sigmoid(z) > 0.5, i.e. z > 0.
+        return w[0] + vecs @ w[1:] > 0.0
 
 
 def claim_free_share(model: ClaimModel, vecs: np.ndarray, weights: np.ndarray) -> float:

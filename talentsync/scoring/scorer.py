@@ -409,12 +409,13 @@ def score_with_features(
         # Only where it is what the answer consists of: "ensures" and "provides" in an answer that
         # shows what the interviewer listens for are ordinary words, not buzzword prose.
         flags.append("buzzwords")
-    claim_free = claim_free_share(claims or CLAIM_MODEL, units.vecs[evidence], units.weights[evidence])
     if substance.value < 0.5:
         # Without substance, staying on the topic is worth only as much as the answer says something
         # concrete: fluff keeps little of its relevance, a thin but genuine attempt keeps most of it.
         # An off-topic answer is told that it is off topic, which is what matters for it.
-        told = claim_free >= 0.05 and "off_topic" not in flags
+        claim_free = claim_free_share(claims or CLAIM_MODEL, units.vecs[evidence], units.weights[evidence])
+        on_topic = "off_topic" not in flags
+        told = claim_free >= 0.05 and on_topic
         # "Addresses this question" would overstate a score cut for fluff: it is on the topic.
         verdict = relevance.explanation[:-1].replace(_ADDRESSES, "The answer is on this question's topic", 1)
         relevance = Part(
@@ -424,7 +425,7 @@ def score_with_features(
             if told
             else relevance.explanation,
         )
-        if claim_free >= NO_CLAIMS_FLAG_SHARE and "off_topic" not in flags:
+        if claim_free >= NO_CLAIMS_FLAG_SHARE and on_topic:
             flags.append("no_claims")
     gaming = {"echoes_question", "recites_rubric", "keyword_stuffing", "buzzwords"} & set(flags)
     if gaming and substance.value < 0.5:
