@@ -62,8 +62,10 @@ RESULTS = ROOT / "bench" / "results" / "scoring_eval.json"
 # used in decisions (scoring_holdout to find defects, scoring_holdout2 to drop a rule that hurt
 # both; both, with the first set, to build listen-v5). scoring_holdout3 was measured blind with
 # listen-v4 and then once with listen-v5, then used to find a text-splitting fix; scoring_holdout4
-# was measured blind with both scorers as shipped. scoring_holdout*_blind*.json keep those runs.
-HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2", "scoring_holdout3", "scoring_holdout4")
+# was measured blind with both scorers as shipped. scoring_holdout5 (questions added to the packs for
+# it) was measured blind with listen-v5 and listen-v6 as shipped. scoring_holdout*_blind*.json keep
+# those runs.
+HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2", "scoring_holdout3", "scoring_holdout4", "scoring_holdout5")
 ON_TOPIC = ("strong", "weak", "terse_expert")
 OFF_TOPIC = ("off_topic_same_domain", "off_topic_unrelated", "other_strong")
 GAMING = ("keyword_prose", "fluff", "padded", "echo", "pasted_points")

@@ -126,6 +126,21 @@ def structure(category: str, sentences: list[str], gate: Gate) -> Part:
     return gate.apply(Part(max(0.0, score), why))
 
 
+def concreteness(units: Sequence[str]) -> float:
+    """Figures, plus half the proper nouns, per 100 words: what a real story or design is dense with.
+
+    Padding, fluff and buzzword prose rarely name a number ("two weeks", "p99 of 900 ms"); the strong
+    answers of the evaluation sets do at a median of two per 100 words.
+    """
+    numbers = names = total = 0
+    for text in units:
+        items = specific_items(text, ())
+        numbers += len(items["numbers"])
+        names += len(items["names"])
+        total += len(words(text))
+    return 100.0 * (numbers + 0.5 * names) / max(1, total)
+
+
 def specificity(
     units: list[str], related: np.ndarray, keywords_lower: Sequence[str], gate: Gate, stuffing: bool
 ) -> Part:

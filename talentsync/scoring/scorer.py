@@ -63,7 +63,7 @@ from talentsync.scoring.text import (
     words,
 )
 
-SCORER_VERSION = "listen-v5"
+SCORER_VERSION = "listen-v6"
 
 # --- calibration (all-MiniLM-L6-v2; bench/scoring_calibrate.py prints the distributions) --------
 # fit = 0.6 x best strong-answer centroid + 0.4 x best question/paraphrase.
@@ -97,6 +97,10 @@ CONTENT_GATE_LO, CONTENT_GATE_HI = 10.0, 55.0
 GATE_FULL_RELEVANCE = 50.0
 OFF_TOPIC_BELOW = 25.0
 RAMBLING_PENALTY = 1.0
+# Figures plus half the proper nouns per 100 words (form.concreteness) at which a long, thin-looking
+# answer stops being treated as padding: the padded answers of the evaluation sets sit below 1.2 in
+# nine cases of ten, their strong answers above 1.6.
+CONCRETE_LO, CONCRETE_HI = 1.2, 2.4
 # Listening-point credit per 100 words below which a long answer counts as padded (full penalty at
 # LO, none at HI). Strong answers show 18-45 per 100 words, padded ones 0-12 (dev modules).
 DENSITY_LO, DENSITY_HI = 8.0, 18.0
@@ -409,11 +413,15 @@ def score_with_features(
         # Only where it is what the answer consists of: "ensures" and "provides" in an answer that
         # shows what the interviewer listens for are ordinary words, not buzzword prose.
         flags.append("buzzwords")
+    claim_free = (
+        claim_free_share(claims or CLAIM_MODEL, units.vecs[evidence], units.weights[evidence])
+        if substance.value < 1.0
+        else 0.0
+    )
     if substance.value < 0.5:
         # Without substance, staying on the topic is worth only as much as the answer says something
         # concrete: fluff keeps little of its relevance, a thin but genuine attempt keeps most of it.
         # An off-topic answer is told that it is off topic, which is what matters for it.
-        claim_free = claim_free_share(claims or CLAIM_MODEL, units.vecs[evidence], units.weights[evidence])
         on_topic = "off_topic" not in flags
         told = claim_free >= 0.05 and on_topic
         # "Addresses this question" would overstate a score cut for fluff: it is on the topic.
@@ -438,10 +446,15 @@ def score_with_features(
         )
     if gate.value < 0.5 and "off_topic" not in flags:
         flags.append("no_substance")
+    evidence_texts = [u for u, e in zip(units.texts, evidence, strict=True) if e]
+    # A long answer dense with figures and names is a detailed story or design whose listening points
+    # the scorer did not see, not padding: it is spared the rambling cost below (but gets no credit).
+    concrete = 0.0
+    if gate.value < 1.0 and not gaming and not {"off_topic", "no_claims"} & set(flags):
+        concrete = ramp(form.concreteness(evidence_texts), CONCRETE_LO, CONCRETE_HI) * (1.0 - claim_free)
     weights = weights_for(question, has_ideal=bool(strong), has_points=bool(question.key_points))
     topic_vecs = np.vstack([own.questions, own.answer_sentences])
     related = evidence & ((units.vecs @ topic_vecs.T).max(axis=1) >= 0.3)
-    evidence_texts = [u for u, e in zip(units.texts, evidence, strict=True) if e]
     parts = {
         # Closeness to a strong answer is what keyword prose and padding imitate best, so with
         # listening points defined it counts only as far as the answer shows them.
@@ -467,7 +480,7 @@ def score_with_features(
         # An answer with clear substance (full gate) is never called thin, however long it runs.
         variety = ramp(lexical_variety(analysed), VARIETY_LO, VARIETY_HI)
         thin = 0.0 if gate.value >= 1.0 else 1.0 - min(gate.value, ramp(per_100, DENSITY_LO, DENSITY_HI)) * variety
-        rambling = thin * ramp(word_count, lo, hi)
+        rambling = thin * ramp(word_count, lo, hi) * (1.0 - concrete)
         if rambling > 0.25:
             flags.append("padded")
         overall *= 1.0 - RAMBLING_PENALTY * rambling
