@@ -53,7 +53,7 @@ def test_eval_subset_listening_points(evaluated):
 
 def test_eval_subset_gaming_is_rare_and_reciting_never_pays(evaluated):
     gaming = evaluated["gaming"]
-    # Measured 0.025 in-sample on this subset with listen-v5 and -v6 (0.06 with listen-v4); the full sets'
+    # Measured 0.015 in-sample on this subset with listen-v6 (0.025 with -v5, 0.06 with -v4); the full sets.
     # figures are in bench/results/scoring_eval.json and scoring_holdout*.json.
     assert gaming["rate"] <= 0.05, gaming
     assert gaming["by_kind"]["pasted_points"].startswith("0/"), gaming
@@ -173,6 +173,17 @@ def test_a_detailed_story_is_not_called_padded(embedder):
     q = scoring_data.question("frontend-react-production-bug")
     story = score_answer(q, scoring_data.answer("frontend-react-production-bug-strong-2"), embedder)
     assert "padded" not in story.flags, (story.overall, story.flags)
+
+
+def test_padding_that_brushes_past_listening_points_is_still_padding(embedder):
+    # A weak market-sizing answer stretched with filler is credited with 58 % of the points ("partly"
+    # on most): full substance, so listen-v5 never called it thin, and it scored 73.5 against the
+    # weak answers' 18.3 and 55.3. A third of its words make no concrete claim.
+    q = scoring_data.question("product-management-market-sizing")
+    padded = score_answer(q, scoring_data.answer("product-management-market-sizing-padded-1"), embedder)
+    weak = [score_answer(q, scoring_data.answer(f"product-management-market-sizing-weak-{n}"), embedder) for n in "12"]
+    assert "padded" in padded.flags, padded.flags
+    assert padded.overall < min(w.overall for w in weak), (padded.overall, [w.overall for w in weak])
 
 
 def test_concreteness_counts_figures_and_half_the_names():
