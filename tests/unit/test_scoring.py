@@ -53,7 +53,7 @@ def test_eval_subset_listening_points(evaluated):
 
 def test_eval_subset_gaming_is_rare_and_reciting_never_pays(evaluated):
     gaming = evaluated["gaming"]
-    # Measured 0.015 in-sample on this subset with listen-v6 (0.025 with -v5, 0.06 with -v4); the full sets.
+    # Measured 0.015 in-sample on this subset with listen-v6 (0.025 with -v5, 0.06 with -v4); the full sets'
     # figures are in bench/results/scoring_eval.json and scoring_holdout*.json.
     assert gaming["rate"] <= 0.05, gaming
     assert gaming["by_kind"]["pasted_points"].startswith("0/"), gaming
