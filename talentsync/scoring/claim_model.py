@@ -1,7 +1,7 @@
 """Fitted claim model (written by bench/scoring_fit.py; do not edit by hand).
 
 Fitted on 1817 sentences (422 claim-free) of the hand-written answers of 6 modules at commit
-91059d5aaef4: a bias, then one weight per dimension of the all-MiniLM-L6-v2 sentence vector.
+6d23d75ba058: a bias, then one weight per dimension of the all-MiniLM-L6-v2 sentence vector.
 """
 
 from talentsync.scoring.claims import ClaimModel

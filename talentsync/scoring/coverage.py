@@ -197,6 +197,16 @@ P_COVERED = 0.5
 P_MISSED = 0.3
 
 
+def partly_credit(p_covered: float) -> float:
+    """What a point shown only partly earns: the model's belief that it is covered, at most a half.
+
+    A flat half let vague sentences add up: padding and restatements brush past most points, each
+    "partly", and reached the substance of a real answer without covering one. A hedged or negated
+    sentence the model is sure about still earns the half.
+    """
+    return min(0.5, p_covered)
+
+
 def coverage(
     points: Sequence[ListeningPointSpec],
     refs: Sequence[PointRefs],
@@ -207,7 +217,7 @@ def coverage(
     ctx: AnswerContext,
     model: PointModel,
 ) -> tuple[Part, list[KeyPointResult], np.ndarray]:
-    """Score 0-100 (covered 1, partly 0.5), one result per point, and the feature matrix."""
+    """Score 0-100 (covered 1, partly up to 0.5), one result per point, and the feature matrix."""
     if not points:
         empty = np.zeros((0, len(FEATURES)))
         return Part(0.0, "No listening points are defined for this question, so this is not weighted."), [], empty
@@ -231,7 +241,7 @@ def coverage(
                 status, note = "partly", "negated"
             elif status == "covered" and st.hedged:
                 status, note = "partly", "hedged"
-        credit += 1.0 if status == "covered" else 0.5 if status == "partly" else 0.0
+        credit += 1.0 if status == "covered" else partly_credit(float(p_covered[i])) if status == "partly" else 0.0
         results.append(
             KeyPointResult(
                 point=spec.point,
@@ -275,7 +285,7 @@ def _explain(results: list[KeyPointResult]) -> str:
     missed = [r.point for r in results if r.status == "missed"]
     why = f"Gave clear evidence for {len(covered)} of {len(results)} listening points"
     if partly:
-        why += f"; partly: {join(partly)}"
+        why += f"; partly (counted by how clearly it shows, at most half): {join(partly)}"
     if missed:
         why += f"; missed: {join(missed)}"
     return why + "."

@@ -34,7 +34,7 @@ def evaluated(embedder):
 
 
 def test_eval_subset_ordering_and_off_topic(evaluated):
-    # Measured in-sample on this subset with listen-v5 and -v6: ordering 0.9625, off-topic recall 0.90 (36/40)
+    # Measured in-sample on this subset with listen-v6: ordering 0.969 (0.9625 with -v5), off-topic recall 0.90 (36/40)
     # with 2 % false flags. Stories are now called off topic only on a clear margin, which traded
     # two behavioral recalls for fewer false flags; the bounds sit just below the measurement so
     # that a one-answer float difference on another CPU does not fail CI (the aims are measured on
@@ -53,7 +53,7 @@ def test_eval_subset_listening_points(evaluated):
 
 def test_eval_subset_gaming_is_rare_and_reciting_never_pays(evaluated):
     gaming = evaluated["gaming"]
-    # Measured 0.015 in-sample on this subset with listen-v6 (0.025 with -v5, 0.06 with -v4); the full sets'
+    # Measured 0.01 in-sample on this subset with listen-v6 (0.025 with -v5, 0.06 with -v4); the full sets'
     # figures are in bench/results/scoring_eval.json and scoring_holdout*.json.
     assert gaming["rate"] <= 0.05, gaming
     assert gaming["by_kind"]["pasted_points"].startswith("0/"), gaming
@@ -175,15 +175,20 @@ def test_a_detailed_story_is_not_called_padded(embedder):
     assert "padded" not in story.flags, (story.overall, story.flags)
 
 
-def test_padding_that_brushes_past_listening_points_is_still_padding(embedder):
-    # A weak market-sizing answer stretched with filler is credited with 58 % of the points ("partly"
-    # on most): full substance, so listen-v5 never called it thin, and it scored 73.5 against the
-    # weak answers' 18.3 and 55.3. A third of its words make no concrete claim.
-    q = scoring_data.question("product-management-market-sizing")
-    padded = score_answer(q, scoring_data.answer("product-management-market-sizing-padded-1"), embedder)
-    weak = [score_answer(q, scoring_data.answer(f"product-management-market-sizing-weak-{n}"), embedder) for n in "12"]
-    assert "padded" in padded.flags, padded.flags
-    assert padded.overall < min(w.overall for w in weak), (padded.overall, [w.overall for w in weak])
+def test_padding_that_brushes_past_listening_points_is_still_padding(embedder, monkeypatch):
+    # A weak RAG-evaluation answer stretched with filler brushes past enough listening points for full
+    # substance (59 of 100), so the density rule never calls it thin: 69.2 against weak answers near 15-19.
+    # About a third of its words make no concrete claim, and that alone makes it padding.
+    from talentsync.scoring import scorer
+
+    q = scoring_data.question("data-science-ml-rag-evaluation")
+    text = scoring_data.answer("data-science-ml-rag-evaluation-padded-1")
+    with_rule = score_answer(q, text, embedder)
+    monkeypatch.setattr(scorer, "FILLER_LO", 2.0)  # claim-free shares never reach 2: the rule is off
+    monkeypatch.setattr(scorer, "FILLER_HI", 3.0)
+    without = score_answer(q, text, embedder)
+    assert "padded" in with_rule.flags and "padded" not in without.flags, (with_rule.flags, without.flags)
+    assert with_rule.overall < 0.5 * without.overall, (with_rule.overall, without.overall)
 
 
 def test_concreteness_counts_figures_and_half_the_names():
