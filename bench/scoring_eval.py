@@ -63,9 +63,17 @@ RESULTS = ROOT / "bench" / "results" / "scoring_eval.json"
 # both; both, with the first set, to build listen-v5). scoring_holdout3 was measured blind with
 # listen-v4 and then once with listen-v5, then used to find a text-splitting fix; scoring_holdout4
 # was measured blind with both scorers as shipped. scoring_holdout5 (questions added to the packs for
-# it) was measured blind with listen-v5 and listen-v6 as shipped. scoring_holdout*_blind*.json keep
-# those runs.
-HOLDOUT_SETS = ("scoring_holdout", "scoring_holdout2", "scoring_holdout3", "scoring_holdout4", "scoring_holdout5")
+# it) was measured blind with listen-v5 and an early listen-v6, then used to find the filler and
+# partly-credit rules; scoring_holdout6 (questions added for it too) was measured blind with listen-v6
+# as shipped and with listen-v5. scoring_holdout*_blind*.json keep those runs.
+HOLDOUT_SETS = (
+    "scoring_holdout",
+    "scoring_holdout2",
+    "scoring_holdout3",
+    "scoring_holdout4",
+    "scoring_holdout5",
+    "scoring_holdout6",
+)
 ON_TOPIC = ("strong", "weak", "terse_expert")
 OFF_TOPIC = ("off_topic_same_domain", "off_topic_unrelated", "other_strong")
 GAMING = ("keyword_prose", "fluff", "padded", "echo", "pasted_points")

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scoring_holdout.py [--modules ...] [--no-write]
 
-bench/eval/scoring_holdout/ to scoring_holdout5/ were written by other outside graders, blind to the
+bench/eval/scoring_holdout/ to scoring_holdout6/ were written by other outside graders, blind to the
 scorer, for questions no other set uses; their answers never train the models.
 Same figures as bench/scoring_eval.py, written to bench/results/<set>.json.
 """
