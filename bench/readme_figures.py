@@ -60,6 +60,50 @@ def _holdout(d: dict[str, Any]) -> str:
 
 Row = tuple[str, str, Callable[[dict[str, Any]], str], str]
 
+HELD_OUT_ROWS: list[Row] = [
+    (
+        "scoring, sixth held-out set, shipped scorer (listen-v6), blind (measured once, before anyone read its "
+        "answers or results): ordering / gaming wins / off-topic recall / false flags",
+        "scoring_holdout6_blind",
+        _holdout,
+        "≥ 97 % / ≤ 5 % / ≥ 0.9 / ≤ 5 %",
+    ),
+    (
+        "scoring, sixth held-out set, the previous scorer (listen-v5), also blind: same figures",
+        "scoring_holdout6_blind_listen_v5",
+        _holdout,
+        "",
+    ),
+    (
+        "scoring, fifth held-out set, blind, an early listen-v6 (the filler and partly-credit rules were then "
+        "found on this set): same figures",
+        "scoring_holdout5_blind",
+        _holdout,
+        "",
+    ),
+    (
+        "scoring, fifth held-out set, the previous scorer (listen-v5), also blind: same figures",
+        "scoring_holdout5_blind_listen_v5",
+        _holdout,
+        "",
+    ),
+    *(
+        (
+            f"scoring, {nth} held-out set, shipped scorer (not blind: used in decisions since): same figures",
+            name,
+            _holdout,
+            "",
+        )
+        for nth, name in (
+            ("fifth", "scoring_holdout5"),
+            ("fourth", "scoring_holdout4"),
+            ("third", "scoring_holdout3"),
+            ("second", "scoring_holdout2"),
+            ("first", "scoring_holdout"),
+        )
+    ),
+]
+
 ROWS: list[Row] = [
     (
         "scoring: strong > weak > off-topic ordering (pairs)",
@@ -91,49 +135,7 @@ ROWS: list[Row] = [
         lambda d: f"{_pct(_get(d, 'gaming.rate'))} ({_get(d, 'gaming.wins_over_weak')}/{_get(d, 'gaming.pairs')})",
         "≤ 5 %",
     ),
-    (
-        "scoring, fourth held-out set, shipped scorer, blind (measured once, before anyone read its answers or "
-        "results): ordering / gaming wins / off-topic recall / false flags",
-        "scoring_holdout4_blind",
-        _holdout,
-        "≥ 97 % / ≤ 5 % / ≥ 0.9 / ≤ 5 %",
-    ),
-    (
-        "scoring, fourth held-out set, the previous scorer (listen-v4), also blind: same figures",
-        "scoring_holdout4_blind_listen_v4",
-        _holdout,
-        "",
-    ),
-    (
-        "scoring, third held-out set, blind, with the shipped scorer one text-splitting fix earlier: same figures",
-        "scoring_holdout3_blind",
-        _holdout,
-        "",
-    ),
-    (
-        "scoring, third held-out set, the previous scorer (listen-v4), also blind: same figures",
-        "scoring_holdout3_blind_listen_v4",
-        _holdout,
-        "",
-    ),
-    (
-        "scoring, third held-out set, shipped scorer (not blind: the fix above was found on it): same figures",
-        "scoring_holdout3",
-        _holdout,
-        "",
-    ),
-    (
-        "scoring, second held-out set (blind when first measured, since used in decisions): same figures",
-        "scoring_holdout2",
-        _holdout,
-        "",
-    ),
-    (
-        "scoring, first held-out set (blind when first measured, since used in decisions): same figures",
-        "scoring_holdout",
-        _holdout,
-        "",
-    ),
+    *HELD_OUT_ROWS,
     (
         "score preview through the stack, warm (p50 / p95)",
         "score_preview",
