@@ -29,6 +29,10 @@ def score_from_row(s: Score) -> AnswerScore:
             "key_points": s.key_points,
             "word_count": s.word_count,
             "scorer_version": s.scorer_version,
+            # The written feedback advises on these (off topic, padding): without them it never could.
+            "flags": list(s.flags or []),
+            "seems_to_answer": s.seems_to_answer,
+            "padding_cost": s.padding_cost or 0.0,
         }
     )
 

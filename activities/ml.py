@@ -167,6 +167,7 @@ class MLActivities:
             "scorer_version": result.scorer_version,
             "flags": list(result.flags),
             "seems_to_answer": result.seems_to_answer,
+            "padding_cost": result.padding_cost,
         }
         with self._factory() as db, db.begin():
             stmt = insert(Score).values(**values)

@@ -34,6 +34,7 @@ def build_report(
                 "scorer_version": score.scorer_version,
                 "flags": list(score.flags or []),
                 "seems_to_answer": score.seems_to_answer,
+                "padding_cost": score.padding_cost or 0.0,
             }
             for name, dim in score.dimensions.items():
                 dim_totals.setdefault(name, []).append(float(dim["score"]))

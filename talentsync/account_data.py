@@ -100,6 +100,7 @@ def _score(s: Score | None) -> dict[str, Any] | None:
         "word_count": s.word_count,
         "flags": s.flags,
         "seems_to_answer": s.seems_to_answer,
+        "padding_cost": s.padding_cost,
         "scorer_version": s.scorer_version,
         "created_at": _iso(s.created_at),
     }

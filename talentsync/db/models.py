@@ -247,6 +247,7 @@ class Score(Base):
     scorer_version: Mapped[str] = mapped_column(String(32), index=True)
     flags: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default="[]")
     seems_to_answer: Mapped[str | None] = mapped_column(Text)
+    padding_cost: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime] = _now()
 
 

@@ -183,6 +183,10 @@ def _answer_feedback(item: AnswerForFeedback) -> AnswerFeedback:
                 improvements.append(f"Weakest area, {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}")
         for flag, advice in FLAG_ADVICE.items():
             if flag in score.flags:
+                if flag == "padded" and score.padding_cost >= 0.5:
+                    advice = advice.replace(
+                        "substance;", f"substance, which cost {_fmt(score.padding_cost)} points of the overall;", 1
+                    )
                 improvements.append(advice)
     good, bad = _delivery_notes(item.delivery)
     strengths.extend(good)

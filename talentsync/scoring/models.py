@@ -77,7 +77,7 @@ class KeyPointResult(BaseModel):
 
 
 class AnswerScore(BaseModel):
-    overall: float  # 0-100, weighted sum of the dimensions
+    overall: float  # 0-100: the weighted sum of the dimensions, less padding_cost
     dimensions: dict[str, DimensionScore]
     key_points: list[KeyPointResult]
     word_count: int
@@ -88,3 +88,6 @@ class AnswerScore(BaseModel):
     flags: list[str] = Field(default_factory=list)
     # For an off-topic answer that fits another question of the module better: that question.
     seems_to_answer: str | None = None
+    # Points taken off the weighted sum because a long answer is thin or claim-free (0 when none), so
+    # the report can say why the overall is below what its dimensions add up to.
+    padding_cost: float = 0.0

@@ -469,7 +469,7 @@ def score_with_features(
         name: DimensionScore(name=name, score=_r1(part.score), weight=weights[name], explanation=part.explanation)
         for name, part in parts.items()
     }
-    overall = sum(dims[n].score * weights[n] for n in DIMENSIONS)
+    weighted = overall = sum(dims[n].score * weights[n] for n in DIMENSIONS)
     if question.key_points:
         # Words without substance cost: the longer a thin answer runs, the worse it gets, so a weak
         # answer stretched with filler never beats the same answer said plainly. Thin is judged
@@ -487,14 +487,16 @@ def score_with_features(
         if rambling > 0.25:
             flags.append("padded")
         overall *= 1.0 - RAMBLING_PENALTY * rambling
+    overall = min(100.0, max(0.0, overall))
     score = AnswerScore(
-        overall=_r1(min(100.0, max(0.0, overall))),
+        overall=_r1(overall),
         dimensions=dims,
         key_points=kp_results,
         word_count=word_count,
         scorer_version=SCORER_VERSION,
         flags=flags,
         seems_to_answer=rel.seems if "off_topic" in flags else None,
+        padding_cost=_r1(max(0.0, min(100.0, weighted) - overall)),
     )
     return score, feats
 

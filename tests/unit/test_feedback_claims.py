@@ -75,6 +75,10 @@ def test_every_claim_matches_the_scores(cases):
             if "seems to answer a different question" in sentence or "did not address this question" in sentence:
                 assert "off_topic" in score.flags
                 checked += 1
+            cost = re.search(r"which cost (\d+) points of the overall", sentence)
+            if cost is not None:
+                assert "padded" in score.flags and int(cost.group(1)) == round(score.padding_cost), sentence
+                checked += 1
         # Dimension explanations agree with their own numbers.
         for d in score.dimensions.values():
             if "counted at 0%" in d.explanation:
@@ -86,6 +90,11 @@ def test_every_claim_matches_the_scores(cases):
                 assert d.score >= 75
         if "off_topic" in score.flags:
             assert not any("addresses this question" in s for s in fb.strengths)
+        # The overall is the weighted sum of the dimensions shown, less what padding cost.
+        weighted = sum(d.score * d.weight for d in score.dimensions.values())
+        assert abs(score.overall + score.padding_cost - min(100.0, weighted)) <= 0.15, (score.overall, weighted)
+        # Padding that cost more than a quarter is always named.
+        assert "padded" in score.flags or score.padding_cost <= 25, score
     assert checked > 100
 
 
@@ -100,3 +109,24 @@ def test_summary_numbers_match(cases):
     assert (int(m.group(1)), int(m.group(2))) == (covered, total)
     best = max(range(len(inp.answers)), key=lambda i: (inp.answers[i].score.overall, -i))
     assert f"Best answer: question {best + 1} ({inp.answers[best].score.overall:.0f})" in summary
+
+
+def test_feedback_sees_the_flags_stored_with_a_score():
+    # The feedback activity rebuilds each score from its row; without the flags it could never
+    # advise on an off-topic or padded answer in a real session, only in tests like the one above.
+    from activities.feedback import score_from_row
+    from talentsync.db.models import Score
+
+    row = Score(
+        overall=20.0,
+        dimensions={},
+        key_points=[],
+        word_count=300,
+        scorer_version="listen-v6",
+        flags=["padded", "off_topic"],
+        seems_to_answer="How do you scale a web app?",
+        padding_cost=31.5,
+    )
+    score = score_from_row(row)
+    assert score.flags == ["padded", "off_topic"]
+    assert score.seems_to_answer == "How do you scale a web app?" and score.padding_cost == 31.5

@@ -189,6 +189,10 @@ def test_padding_that_brushes_past_listening_points_is_still_padding(embedder, m
     without = score_answer(q, text, embedder)
     assert "padded" in with_rule.flags and "padded" not in without.flags, (with_rule.flags, without.flags)
     assert with_rule.overall < 0.5 * without.overall, (with_rule.overall, without.overall)
+    # The report says what padding cost: the overall plus that is the weighted sum of the dimensions.
+    weighted = sum(d.score * d.weight for d in with_rule.dimensions.values())
+    assert with_rule.padding_cost > 20 and abs(with_rule.overall + with_rule.padding_cost - weighted) <= 0.15
+    assert without.padding_cost == 0.0
 
 
 def test_concreteness_counts_figures_and_half_the_names():

@@ -111,6 +111,8 @@ export interface AnswerScore {
   scorer_version: string;
   flags: string[];
   seems_to_answer?: string | null;
+  /** Points taken off the weighted sum of the dimensions for padding (0 when none). */
+  padding_cost?: number;
 }
 
 export interface TimedWord {
@@ -166,6 +168,7 @@ export interface ReportAnswer {
     flags?: string[];
     seems_to_answer?: string | null;
     scorer_version?: string;
+    padding_cost?: number;
   } | null;
   percentile: number | null;
   percentile_population?: number;

@@ -252,7 +252,7 @@ function QuestionDetail({ question, sync, onEdit }: { question: BankQuestion; sy
             </span>{' '}
             <span className="small muted">scorer {result.scorer_version}</span>
           </p>
-          <FlagChips flags={result.flags} />
+          <FlagChips flags={result.flags} paddingCost={result.padding_cost} />
           {result.seems_to_answer && (
             <p className="small seems-to-answer">
               Seems to answer: <q>{result.seems_to_answer}</q>

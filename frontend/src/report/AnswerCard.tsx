@@ -92,7 +92,7 @@ export function AnswerCard({ item, number }: { item: AnswerItem; number: number 
         )}
       </header>
 
-      {scores?.flags && <FlagChips flags={scores.flags} />}
+      {scores?.flags && <FlagChips flags={scores.flags} paddingCost={scores.padding_cost} />}
 
       {scores?.seems_to_answer && (
         <p className="small seems-to-answer" data-testid="seems-to-answer">

@@ -28,13 +28,19 @@ const FLAG_HELP: Record<string, string> = {
   empty: 'Nothing was said or typed.',
 };
 
-export function FlagChips({ flags }: { flags: string[] }) {
+/** A chip's label; padding says what it cost, since the overall is then below what the dimensions add up to. */
+export function flagLabel(flag: string, paddingCost = 0): string {
+  const label = FLAG_LABELS[flag] ?? flag.replace(/_/g, ' ');
+  return flag === 'padded' && paddingCost >= 0.5 ? `${label}: −${Math.round(paddingCost)} points` : label;
+}
+
+export function FlagChips({ flags, paddingCost = 0 }: { flags: string[]; paddingCost?: number }) {
   if (flags.length === 0) return null;
   return (
     <div className="flag-row" data-testid="score-flags">
       {flags.map((f) => (
         <span key={f} className="chip chip-ok" title={FLAG_HELP[f] ?? f}>
-          ⚠ {FLAG_LABELS[f] ?? f.replace(/_/g, ' ')}
+          ⚠ {flagLabel(f, paddingCost)}
         </span>
       ))}
     </div>
