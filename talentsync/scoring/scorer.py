@@ -98,8 +98,8 @@ GATE_FULL_RELEVANCE = 50.0
 OFF_TOPIC_BELOW = 25.0
 RAMBLING_PENALTY = 1.0
 # Figures plus half the proper nouns per 100 words (form.concreteness) at which a long, thin-looking
-# answer stops being treated as padding: the padded answers of the evaluation sets sit below 1.2 in
-# nine cases of ten, their strong answers above 1.6.
+# answer stops being treated as padding: on the evaluation sets, nine padded answers in ten sit below
+# 1.2 and nine strong answers in ten above 1.59.
 CONCRETE_LO, CONCRETE_HI = 1.2, 2.4
 # Claim-free share of a long answer (claims.claim_free_share) from which it counts as padded whatever
 # its coverage, in full at HI. Strong answers of held-out set 5, which the claim model never saw, sit
