@@ -8,7 +8,7 @@ only. The point model is measured leave-one-module-out. The scorer's hand-set co
 looking at three development modules of this set (behavioral, backend-python, system-design); the
 other three are reported separately as test modules in the closing notes. ``--holdout NAME``
 scores one of the later sets (bench/eval/NAME/, other questions, other graders) with the shipped
-models, into bench/results/NAME.json; bench/scoring_holdout.py runs all four.
+models, into bench/results/NAME.json; bench/scoring_holdout.py runs them all.
 
 Besides the written answers, two gaming kinds are generated from the data:
 * ``pasted_points`` — the question's listening points pasted as a list (labels, then descriptions);

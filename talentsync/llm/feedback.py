@@ -181,13 +181,10 @@ def _answer_feedback(item: AnswerForFeedback) -> AnswerFeedback:
         for d in weakest:
             if d.score < WEAK_AT and d.name != "coverage" and len(improvements) < 4:
                 improvements.append(f"Weakest area, {DIMENSION_LABELS[d.name]} ({_fmt(d.score)}/100): {d.explanation}")
+        cost = f", which cost {_fmt(score.padding_cost)} points of the overall" if score.padding_cost >= 0.5 else ""
         for flag, advice in FLAG_ADVICE.items():
             if flag in score.flags:
-                if flag == "padded" and score.padding_cost >= 0.5:
-                    advice = advice.replace(
-                        "substance;", f"substance, which cost {_fmt(score.padding_cost)} points of the overall;", 1
-                    )
-                improvements.append(advice)
+                improvements.append(advice.format(cost=cost))
     good, bad = _delivery_notes(item.delivery)
     strengths.extend(good)
     improvements.extend(bad)
@@ -209,12 +206,13 @@ def _answer_feedback(item: AnswerForFeedback) -> AnswerFeedback:
     )
 
 
+# "{cost}" is filled with what padding cost the overall, when it cost anything.
 FLAG_ADVICE: dict[str, str] = {
     "keyword_stuffing": "Listing expected terms earns nothing; explain each idea in a full sentence instead.",
     "recites_rubric": "Naming what interviewers listen for earns nothing; show it with what you actually did or know.",
     "echoes_question": "Restating the question earns nothing; spend those words on the answer.",
     "repetitive": "Much of the answer repeats itself; say each thing once.",
-    "padded": "The answer runs long without adding substance; cut to what you would actually do and why.",
+    "padded": "The answer runs long without adding substance{cost}; cut to what you would actually do and why.",
     "no_claims": "Most of the answer makes no concrete claim; say what you did or would do, and what happened.",
 }
 
