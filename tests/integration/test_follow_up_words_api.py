@@ -11,6 +11,11 @@ from sqlalchemy import create_engine
 from tests.conftest import follow_up_templates, register
 
 LEADS = ("You mentioned ", "You brought up ")
+# Steers the first core question (ordered by similarity to it) to the GIL question. Left to the draw,
+# backend-caching-redis or backend-background-jobs came first in about one run in eight: retrieval then
+# picks their second follow-up, whose sentence below does not name the system, and the template is
+# rightly asked as written, so the test failed without anything being wrong.
+JOB_DESCRIPTION = "Python backend engineer: the GIL, threads, processes and asyncio for CPU-bound and I/O-bound work."
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +33,11 @@ def test_follow_up_names_what_the_candidate_said_then_probes_a_thin_answer(api_p
     api = api_probing
     headers = register(api)
     module = next(m for m in api.get("/api/modules", headers=headers).json() if m["slug"] == "backend-python")
-    start = api.post("/api/sessions", json={"module_id": module["id"], "max_questions": 4}, headers=headers)
+    start = api.post(
+        "/api/sessions",
+        json={"module_id": module["id"], "max_questions": 4, "job_description": JOB_DESCRIPTION},
+        headers=headers,
+    )
     assert start.status_code == 201, start.text
     sid, q1 = start.json()["id"], start.json()["question"]
     engine = create_engine(stack.database_url)
